@@ -1,0 +1,185 @@
+"""What a check finds, as pydantic models.  `CheckResult` is the `--format json` output.
+
+Scripts rely on these names (DESIGN.md §5): keep them stable.  Rates are fractions
+(0.34), money is a plain number, cycle time is in days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Finding(BaseModel):
+    """One thing wrong with one place: a value, not an exception."""
+
+    sheet: str
+    row: int | None = None          # 1-based sheet row; None for a sheet-level finding
+    column: str | None = None       # the header as the operator typed it, or None
+    rule: str                        # stable kebab-case id, e.g. "decision-needs-evidence"
+    message: str                     # what is wrong, in plain words
+    fix: str = ""                    # what to do about it
+    severity: Literal["error", "warning", "info"] = "error"
+
+
+class Leak(BaseModel):
+    """A circled row of the worksheet (or of the blocks map)."""
+
+    sheet: str
+    row: int
+    stage: str                       # canonical stage name, e.g. "Price (visible before the call)"
+    label: str                       # the label as the operator typed it
+    kind: str                        # blank, none, untracked, varies, single-source, no-owner, ...
+    text: str = ""                   # the operator's answer
+    why: str = ""                    # one plain sentence
+
+
+class Interval(BaseModel):
+    low: float
+    high: float
+
+
+class Metric(BaseModel):
+    """A counter as measured from the lead log over the window."""
+
+    value: float | None = None
+    n: int = 0                       # the sample the value rests on
+    low_sample: bool = False
+    interval: Interval | None = None   # 95% Wilson interval, rates only
+    previous: float | None = None      # same metric over the previous window
+    previous_n: int = 0
+    mean: float | None = None          # cycle time: the mean beside the median
+    unit: Literal["per_week", "rate", "money", "days"] = "rate"
+
+
+class Breakdown(BaseModel):
+    """One source's or one owner's share of the window."""
+
+    name: str
+    leads: int = 0
+    leads_per_week: float = 0.0
+    qualified_rate: Metric = Field(default_factory=Metric)
+    conversion_rate: Metric = Field(default_factory=Metric)
+    won: int = 0
+    lost: int = 0
+
+
+class Window(BaseModel):
+    start: dt.date                   # Monday
+    end: dt.date                     # Sunday, inclusive
+    weeks: int
+
+
+class WeekRow(BaseModel):
+    """One ISO week of the log (Metrics per week, History)."""
+
+    week: str                        # "2026-W44"
+    start: dt.date
+    leads: int
+    decided: int
+    pursued: int
+    won: int
+    lost: int
+    qualified_rate: float | None = None
+    conversion_rate: float | None = None
+
+
+class Metrics(BaseModel):
+    window: Window
+    previous_window: Window
+    leads_per_week: Metric
+    qualified_rate: Metric
+    conversion_rate: Metric
+    average_deal_size: Metric
+    cycle_time_days: Metric
+    by_source: list[Breakdown] = Field(default_factory=list)
+    by_owner: list[Breakdown] = Field(default_factory=list)
+    weekly: list[WeekRow] = Field(default_factory=list)
+
+
+class PipelineRow(BaseModel):
+    """One worksheet row with what sync writes into its owned cells."""
+
+    row: int
+    stage: str                       # canonical
+    label: str                       # as typed
+    answer: str = ""
+    measured: float | None = None
+    unit: Literal["per_week", "rate", "money", "days"] | None = None
+    status: str = "ok"               # ok | measured | leak: <kind>  (+ " — fix this week")
+    why: str = ""
+
+
+class BlockRow(BaseModel):
+    row: int
+    block: str
+    owner: str = ""
+    output: str = ""
+    missing_rule: str = ""
+    fix: str = ""
+    status: str = "ok"
+
+
+class LeadRef(BaseModel):
+    """A lead named in the review: where it is and what it is."""
+
+    row: int
+    lead: str
+    owner: str = ""
+    detail: str = ""
+
+
+class VariantReplies(BaseModel):
+    variant: str
+    sent: int = 0
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    other: int = 0                   # bounce, opt-out
+    no_reply: int = 0
+
+
+class OwnerGap(BaseModel):
+    owner: str
+    metric: str                      # e.g. "conversion_rate"
+    value: float | None
+    team_median: float | None
+    gap: float | None                # value - team median
+    n: int = 0
+
+
+class Review(BaseModel):
+    """The weekly review (five-blocks operating rhythm)."""
+
+    new_not_routable: list[LeadRef] = Field(default_factory=list)
+    qualified_without_evidence: list[LeadRef] = Field(default_factory=list)
+    replies_by_variant: list[VariantReplies] = Field(default_factory=list)
+    overdue: list[LeadRef] = Field(default_factory=list)
+    meetings: dict[str, list[LeadRef]] = Field(default_factory=dict)   # won / lost / nurture
+    owner_gaps: list[OwnerGap] = Field(default_factory=list)
+    one_change: str = ""
+
+
+class CheckResult(BaseModel):
+    """Everything `check` knows about one workbook."""
+
+    source: str
+    title: str = ""
+    as_of: dt.date
+    lead_count: int = 0
+    leaks: list[Leak] = Field(default_factory=list)
+    fix_this_week: Leak | None = None
+    diagnosis: str = ""
+    metrics: Metrics
+    findings: list[Finding] = Field(default_factory=list)
+    pipeline: list[PipelineRow] = Field(default_factory=list)
+    blocks: list[BlockRow] = Field(default_factory=list)
+    review: Review = Field(default_factory=Review)
+    notes: list[str] = Field(default_factory=list)     # sheet-level remarks said once
+
+    @property
+    def clean(self) -> bool:
+        """True when there is nothing to fix: no leak and no error finding."""
+        return not self.leaks and not any(f.severity == "error" for f in self.findings)

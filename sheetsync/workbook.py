@@ -1,0 +1,124 @@
+"""The plain data that crosses the line between backends and the core.
+
+A backend turns a source (an .xlsx file, a Google Sheet) into a `RawWorkbook`:
+sheet name -> grid of plain Python values with A1 at [0][0].  The core reads
+grids and answers with a `Plan`: the cells it owns and wants written, the rows to
+highlight, and the tool-only sheets to rewrite whole.  A backend applies a Plan;
+it never decides what to write.
+
+Cell values in a grid are: None (empty), str, int, float, bool, datetime.date,
+datetime.datetime, datetime.time, or `CellError` for an error cell (#REF!...).
+Empty strings may appear instead of None; the core treats both as empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+Value = Union[None, str, int, float, bool, dt.date, dt.datetime, dt.time, "CellError"]
+Grid = list[list[Value]]
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An error cell as the spreadsheet shows it, e.g. ``#REF!``."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass
+class RawWorkbook:
+    """A source read into plain grids.  `sheets` keeps the workbook's sheet order."""
+
+    source: str                      # what the operator gave: a path or a sheet URL/key
+    sheets: dict[str, Grid]
+    title: str = ""                  # file name or spreadsheet title, for messages
+    date1904: bool = False           # informational; grids already hold real dates
+
+
+# --- what the core asks a backend to write -------------------------------------------
+
+# How a written value is shown.  Backends map these to number formats.
+Format = Literal["text", "number", "integer", "percent", "money", "days", "date", "datetime"]
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """One owned cell.  `value` None clears the cell (and its note).
+
+    Strings are always written as text, never as formulas, whatever they start with.
+    """
+
+    value: str | int | float | dt.date | dt.datetime | None
+    format: Format = "text"
+    bold: bool = False
+    note: str | None = None          # a cell comment/note; None = no note
+    link: str | None = None          # internal link target, e.g. "'Leads'!A14"
+    wrap: bool = False
+
+
+Tone = Literal["leak", "fix", "finding"]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Colour rows of a range while an owned key cell says so.
+
+    Rows `first_row`..`last_row` (1-based, inclusive), columns `first_col`..`last_col`
+    are coloured with `tone` while the cell in `key_col` of the same row is non-empty
+    (match "nonblank") or starts with `prefix` (match "prefix", case-insensitive).
+    Backends express this as conditional formatting so that the colour goes away
+    by itself when the owned cell is cleared.
+    """
+
+    first_row: int
+    last_row: int
+    first_col: int
+    last_col: int
+    key_col: int
+    tone: Tone
+    match: Literal["nonblank", "prefix", "contains"] = "nonblank"
+    text: str = ""
+
+
+@dataclass
+class SheetPatch:
+    """Owned cells of an operator sheet.  Keys are (row, col), 1-based."""
+
+    sheet: str
+    cells: dict[tuple[int, int], CellWrite] = field(default_factory=dict)
+    highlights: list[Highlight] = field(default_factory=list)
+    col_widths: dict[int, float] = field(default_factory=dict)   # only for owned columns
+
+
+@dataclass
+class GeneratedSheet:
+    """A tool-only sheet (Metrics, Findings, Review, History), rewritten whole.
+
+    `rows[0]` is row 1.  A None entry is an empty cell.  `header_rows` rows from the
+    top are frozen and bold.
+    """
+
+    name: str
+    rows: list[list[CellWrite | None]]
+    col_widths: list[float] = field(default_factory=list)
+    header_rows: int = 1
+    highlights: list[Highlight] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Everything a sync writes.  Applying the same Plan twice changes nothing."""
+
+    patches: list[SheetPatch] = field(default_factory=list)
+    generated: list[GeneratedSheet] = field(default_factory=list)
+
+    def cell_count(self) -> int:
+        return sum(len(p.cells) for p in self.patches) + sum(
+            sum(1 for c in row if c is not None) for g in self.generated for row in g.rows
+        )
