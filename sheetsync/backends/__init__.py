@@ -3,13 +3,14 @@
 `open_backend(source)` picks one by the look of the source and imports it lazily,
 so `sheetsync --help` stays fast.  Every backend has the same two verbs:
 
-    backend.read()  -> RawWorkbook          (one read of everything the core needs)
+    backend.read(wanted) -> RawWorkbook     (one read of the sheets the core needs)
     backend.apply(plan, force=False)        (write the owned cells, all or nothing)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from sheetsync.workbook import Plan, RawWorkbook
@@ -21,7 +22,9 @@ _SHEETS_KEY = re.compile(r"^[A-Za-z0-9_-]{25,}$")
 class Backend(Protocol):
     label: str          # how the source is named in messages and logs
 
-    def read(self) -> RawWorkbook: ...
+    def read(self, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
+        """Read the sheets whose names `wanted` accepts (all when None)."""
+        ...
 
     def apply(self, plan: Plan, *, force: bool = False) -> None: ...
 

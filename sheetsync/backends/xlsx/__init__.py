@@ -1,0 +1,32 @@
+"""The Excel backend: read with python-calamine, write by patching only owned XML parts.
+
+openpyxl's load-and-save drops parts it does not model (x14 data validations, shapes,
+form controls, threaded comments...), so sync never round-trips a workbook through it:
+`write` copies every zip member it does not own byte for byte and rewrites only the
+sheet parts (and the few package parts) the Plan touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sheetsync.workbook import Plan, RawWorkbook
+
+
+class XlsxFile:
+    """An .xlsx/.xlsm workbook on disk."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.label = str(path)
+
+    def read(self, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
+        from sheetsync.backends.xlsx.read import read_workbook
+
+        return read_workbook(self.path, wanted=wanted)
+
+    def apply(self, plan: Plan, *, force: bool = False) -> None:
+        from sheetsync.backends.xlsx.write import apply_plan
+
+        apply_plan(self.path, plan, force=force)
