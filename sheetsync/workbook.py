@@ -62,6 +62,8 @@ class CellWrite:
     wrap: bool = False
 
 
+NOTE_PREFIX = "sheetsync: "
+
 Tone = Literal["leak", "fix", "finding"]
 
 
@@ -94,6 +96,10 @@ class SheetPatch:
     cells: dict[tuple[int, int], CellWrite] = field(default_factory=dict)
     highlights: list[Highlight] = field(default_factory=list)
     col_widths: dict[int, float] = field(default_factory=dict)   # only for owned columns
+    # Notes on operator cells that are at fault, (row, col) -> text.  The cell's value
+    # is never touched.  Every note sheetsync writes starts with NOTE_PREFIX; a backend
+    # removes its earlier notes on this sheet that the plan no longer lists.
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
