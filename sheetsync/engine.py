@@ -1,6 +1,6 @@
 """One run over one source: read, compute, and (for sync) write.  No click here.
 
-The CLI and the scheduler both call these; they return results, never print.
+The CLI and the scheduler both call these; they return results and never print.
 """
 
 from __future__ import annotations
@@ -9,7 +9,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetsync.backends import Backend, open_backend
+from sheetsync.core.check import Checked, run_check, wanted_sheets
+from sheetsync.core.diff import describe_changes
+from sheetsync.core.plan import build_plan
 from sheetsync.core.result import CheckResult
+from sheetsync.core.sheets import last_synced, set_last_synced
+from sheetsync.core.rules import Rules, load_rules
+from sheetsync.core.tables import find_sheet
+from sheetsync.core.values import normalize_header
+from sheetsync.workbook import RawWorkbook
 
 
 @dataclass
@@ -22,6 +31,23 @@ class SyncOutcome:
     written: bool = False
 
 
+def read_source(backend: Backend, rules: Rules) -> RawWorkbook:
+    """Read only the sheets a check needs; everything when the Pipeline is not named."""
+    wanted = wanted_sheets(rules)
+    raw = backend.read(lambda name: normalize_header(name) in wanted)
+    if find_sheet(list(raw.sheets), rules.sheets["pipeline"]) is None:
+        raw = backend.read(None)
+    return raw
+
+
+def _check(
+    backend: Backend, rules_path: Path | None, as_of: dt.date | None
+) -> tuple[Checked, RawWorkbook]:
+    rules = load_rules(rules_path)
+    raw = read_source(backend, rules)
+    return run_check(raw, rules, as_of or dt.date.today()), raw
+
+
 def check_source(
     source: str,
     *,
@@ -30,7 +56,8 @@ def check_source(
     as_of: dt.date | None = None,
 ) -> CheckResult:
     """Read `source` and return everything check finds.  Raises SheetsyncError."""
-    raise NotImplementedError("being written")
+    backend = open_backend(source, credentials=credentials)
+    return _check(backend, rules_path, as_of)[0].result
 
 
 def sync_source(
@@ -42,5 +69,20 @@ def sync_source(
     dry_run: bool = False,
     force: bool = False,
 ) -> SyncOutcome:
-    """Check `source` and write the owned cells back (unless dry_run).  Raises SheetsyncError."""
-    raise NotImplementedError("being written")
+    """Check `source` and write the owned cells back (unless dry_run).  Raises SheetsyncError.
+
+    Nothing is written when no owned cell would change, so a second sync with the
+    same input leaves the workbook exactly as it was.
+    """
+    backend = open_backend(source, credentials=credentials)
+    checked, raw = _check(backend, rules_path, as_of)
+    previous = last_synced(raw)
+    plan = build_plan(checked, previous or "")
+    count, lines = describe_changes(plan, raw)
+    outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines)
+    if dry_run or (count == 0 and previous is not None):
+        return outcome          # nothing but the stamp would move: leave the file alone
+    set_last_synced(plan, dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+    backend.apply(plan, force=force)
+    outcome.written = True
+    return outcome

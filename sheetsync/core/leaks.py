@@ -1,0 +1,123 @@
+"""Leaks: the rows the seed says to circle, by the operator's words and by the data.
+
+While the lead log is empty the words are all there is: a row is a leak when its
+answer is blank or says none / untracked / varies (markers in the rules, whole words,
+case-insensitive).  Once the log has leads, evidence decides too: a counter the log
+can measure is *measured* whatever its text says, one it cannot is *untracked*; Price
+*varies* when won deal sizes vary beyond `price_variation_max`; Input source #2 is a
+*single-source* leak when only one source produced leads in the window.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sheetsync.core.leads import Lead
+from sheetsync.core.metrics import deal_sizes, won_in
+from sheetsync.core.result import Leak, Metric, Metrics
+from sheetsync.core.rules import Rules
+
+_ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
+
+PRICE = "Price (visible before the call)"
+SECOND_SOURCE = "Input source #2"
+
+
+@dataclass(frozen=True)
+class Marker:
+    kind: str
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _compile(markers: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Marker, ...]:
+    out = []
+    for kind, words in markers:
+        for word in sorted(words, key=len, reverse=True):
+            body = r"\s+".join(re.escape(part) for part in word.casefold().split())
+            # whole words: no letter/digit on either side ("no agenda" is not "none")
+            out.append(Marker(kind, re.compile(rf"(?<![\w']){body}(?![\w'])")))
+    return tuple(out)
+
+
+def marker_kind(text: str, rules: Rules) -> str | None:
+    """The leak kind the operator's words announce, or None.
+
+    Blank text (or only punctuation) is "blank"; otherwise the first marker found
+    in the order blank, none, untracked, varies.
+    """
+    if not text or _ONLY_PUNCT.match(text):
+        return "blank"
+    norm = text.casefold().replace("’", "'").replace("‘", "'")
+    key = tuple((k, tuple(v)) for k, v in rules.leak_markers.items())
+    for marker in _compile(key):
+        if marker.pattern.search(norm):
+            return marker.kind
+    return None
+
+
+def _measurable(metric: Metric) -> bool:
+    return metric.value is not None and metric.n > 0
+
+
+def counter_metric(counter: str, metrics: Metrics) -> Metric:
+    return getattr(metrics, counter)  # type: ignore[no-any-return]
+
+
+def price_variation(leads: list[Lead], metrics: Metrics) -> tuple[float | None, int]:
+    """(coefficient of variation, n) of won deal sizes closed in the window."""
+    sizes = deal_sizes(won_in(leads, metrics.window))
+    if len(sizes) < 2:
+        return None, len(sizes)
+    mean = statistics.fmean(sizes)
+    if mean <= 0:
+        return None, len(sizes)
+    return statistics.pstdev(sizes) / mean, len(sizes)
+
+
+def evidence_kind(
+    stage_name: str, counter: str | None, leads: list[Lead], metrics: Metrics, rules: Rules
+) -> tuple[str | None, str]:
+    """(kind, why) that the lead log says about one row, once the log has leads.
+
+    kind is "measured" for a counter the log measures, a leak kind when the data
+    shows a leak, and None when the data says nothing about the row.
+    """
+    if counter is not None:
+        metric = counter_metric(counter, metrics)
+        if _measurable(metric):
+            return "measured", ""
+        return "untracked", "the lead log cannot measure it yet"
+    if stage_name == SECOND_SOURCE:
+        sources = [b for b in metrics.by_source if b.leads > 0 and b.name != "(none)"]
+        if len(sources) <= 1:
+            only = f" ({sources[0].name})" if sources else ""
+            return "single-source", f"only one source produced leads in the window{only}"
+    if stage_name == PRICE:
+        cv, n = price_variation(leads, metrics)
+        if cv is not None and n >= rules.min_sample and cv > rules.price_variation_max:
+            return "varies", (
+                f"won deal sizes vary by {cv:.0%} (coefficient of variation, n={n}),"
+                f" above the {rules.price_variation_max:.0%} the rules allow"
+            )
+    return None, ""
+
+
+def blocks_leak(owner: str, output: str, rule: str) -> str | None:
+    """The Blocks-map leak kind: no owner, no output or no rule (first missing)."""
+    for kind, text in (("no-owner", owner), ("no-output", output), ("no-rule", rule)):
+        if not text.strip() or _ONLY_PUNCT.match(text):
+            return kind
+    return None
+
+
+def fix_this_week(leaks: list[Leak], rules: Rules) -> Leak | None:
+    """The most upstream Pipeline leak, in the rules' stage order."""
+    order = {s.name: i for i, s in enumerate(rules.stages)}
+    pipeline = [x for x in leaks if x.stage in order]
+    if not pipeline:
+        return None
+    return min(pipeline, key=lambda x: (order[x.stage], x.row))

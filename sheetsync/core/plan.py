@@ -1,0 +1,114 @@
+"""From a check to the cells a sync writes: the owned columns and the highlight rules.
+
+Only owned cells appear here: Measured / Status / Why on Pipeline, Status on Blocks,
+Check on Leads, plus notes on faulty cells and the tool-only sheets (see `sheets.py`).
+Everything is a function of the check, so the same input gives the same Plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sheetsync.core.check import Checked
+from sheetsync.core.result import Finding
+from sheetsync.core.sheets import generated_sheets
+from sheetsync.core.tables import Table
+from sheetsync.workbook import NOTE_PREFIX, CellWrite, Format, Highlight, Plan, SheetPatch
+
+PIPELINE_OWNED = ("measured", "status", "why")
+UNIT_FORMAT: dict[str, Format] = {
+    "rate": "percent",
+    "money": "money",
+    "days": "days",
+    "per_week": "number",
+}
+
+
+def _header(table: Table, key: str, aliases: dict[str, list[str]], col: int,
+            patch: SheetPatch) -> None:
+    if key not in table.columns:
+        patch.cells[(table.header_row, col)] = CellWrite(aliases[key][0], bold=True)
+
+
+def _last_row(table: Table) -> int:
+    return max((r for r, _ in table.rows), default=table.header_row + 1)
+
+
+def pipeline_patch(checked: Checked) -> SheetPatch:
+    """Measured, Status and Why for every worksheet row, and the leak highlights."""
+    t, rules = checked.pipeline, checked.rules
+    cols = {k: t.owned_column(k, PIPELINE_OWNED) for k in PIPELINE_OWNED}
+    patch = SheetPatch(sheet=t.sheet, col_widths={cols["status"]: 26, cols["why"]: 60})
+    for key, col in cols.items():
+        _header(t, key, rules.pipeline_columns, col, patch)
+    for row in checked.result.pipeline:
+        fmt = UNIT_FORMAT.get(row.unit or "", "number")
+        patch.cells[(row.row, cols["measured"])] = CellWrite(row.measured, fmt)
+        patch.cells[(row.row, cols["status"])] = CellWrite(row.status)
+        patch.cells[(row.row, cols["why"])] = CellWrite(row.why or None, wrap=True)
+    first = min(t.columns.values())
+    span = (t.header_row + 1, _last_row(t), first, cols["why"], cols["status"])
+    patch.highlights = [
+        Highlight(*span, tone="fix", match="contains", text="fix this week"),
+        Highlight(*span, tone="leak", match="prefix", text="leak"),
+    ]
+    return patch
+
+
+def blocks_patch(checked: Checked) -> SheetPatch | None:
+    t = checked.blocks
+    if t is None:
+        return None
+    col = t.owned_column("status", ["status"])
+    patch = SheetPatch(sheet=t.sheet, col_widths={col: 20})
+    _header(t, "status", checked.rules.blocks_columns, col, patch)
+    for row in checked.result.blocks:
+        patch.cells[(row.row, col)] = CellWrite(row.status)
+    first = min(t.columns.values())
+    patch.highlights = [
+        Highlight(t.header_row + 1, _last_row(t), first, col, col, tone="leak",
+                  match="prefix", text="leak")
+    ]
+    return patch
+
+
+def check_text(findings: list[Finding]) -> str:
+    """A lead row's Check cell: each finding in plain words, most serious first."""
+    order = {"error": 0, "warning": 1, "info": 2}
+    ranked = sorted(findings, key=lambda f: order[f.severity])
+    return " • ".join(f"{f.message} {f.fix}".strip() for f in ranked)
+
+
+def leads_patch(checked: Checked) -> SheetPatch | None:
+    """The Check column (cleared on rows that are now fine), notes, and highlights."""
+    t = checked.leads_table
+    if t is None:
+        return None
+    col = t.owned_column("check", ["check"])
+    patch = SheetPatch(sheet=t.sheet, col_widths={col: 70})
+    _header(t, "check", checked.rules.lead_columns, col, patch)
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    for f in checked.result.findings:
+        if f.sheet == t.sheet and f.row is not None and f.severity != "info":
+            by_row[f.row].append(f)
+    by_header = {h: t.columns[k] for k, h in t.headers.items()}
+    for r, _ in t.rows:
+        found = by_row.get(r)
+        patch.cells[(r, col)] = CellWrite(check_text(found) if found else None, wrap=False)
+        for f in found or ():
+            c = by_header.get(f.column or "")
+            if c is not None and (r, c) not in patch.notes:
+                patch.notes[(r, c)] = f"{NOTE_PREFIX}{f.message} {f.fix}".strip()
+    if t.rows:
+        first = min(t.columns.values())
+        patch.highlights = [
+            Highlight(t.header_row + 1, _last_row(t), first, col, col, tone="finding")
+        ]
+    return patch
+
+
+def build_plan(checked: Checked, synced_at: str) -> Plan:
+    """Every owned cell a sync writes for this check.  `synced_at` is the only clock."""
+    patches = [p for p in (pipeline_patch(checked), blocks_patch(checked),
+                           leads_patch(checked)) if p is not None]
+    return Plan(patches=patches, generated=generated_sheets(checked, synced_at))

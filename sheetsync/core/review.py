@@ -1,0 +1,113 @@
+"""The weekly review (five blocks' operating rhythm), computed from the lead log.
+
+New leads not routable yet, qualified leads without evidence, replies per message
+variant, overdue follow-ups, meetings won/lost/nurtured, owner gaps against the team
+median, and one change to the system this week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from sheetsync.core.leads import Lead
+from sheetsync.core.result import Leak, LeadRef, Metrics, OwnerGap, Review, VariantReplies
+from sheetsync.core.rules import Rules
+from sheetsync.core.text import pct
+from sheetsync.core.validate import is_open
+
+_CHANGE = {
+    "Input source #1": "name your main input source and count what it brings each week",
+    "Input source #2": "add a second, intentional input source",
+    "Qualification criteria": "write the qualification scorecard down and use it on every lead",
+    "Productized offer": "write the offer in one sentence",
+    "Price (visible before the call)": "publish one fixed price before the call",
+    "Conversion call structure": "give the call a fixed agenda and a defined close",
+}
+
+
+def _ref(lead: Lead, detail: str = "") -> LeadRef:
+    return LeadRef(row=lead.row, lead=lead.name(), owner=lead.owner, detail=detail)
+
+
+def build_review(
+    leads: list[Lead], metrics: Metrics, fix: Leak | None, diagnosis: str,
+    rules: Rules, as_of: dt.date,
+) -> Review:
+    """The review's sections, each a list of leads (with rows) or counts."""
+    research = rules.handoffs.research
+    w = metrics.window
+    review = Review()
+    for lead in leads:
+        if lead.decision is None and is_open(lead, rules):
+            missing = [k for k in research if not lead.has(k)]
+            if missing:
+                review.new_not_routable.append(_ref(lead, "missing " + ", ".join(missing)))
+        if lead.decision == "pursue" and not lead.has("evidence"):
+            review.qualified_without_evidence.append(_ref(lead))
+        if is_open(lead, rules) and lead.next_action_date and lead.next_action_date < as_of:
+            late = (as_of - lead.next_action_date).days
+            review.overdue.append(_ref(lead, f"{late} days late: {lead.next_action}".strip(": ")))
+        closed_in = lead.closed_date is not None and w.start <= lead.closed_date <= w.end
+        if lead.stage in ("won", "lost") and closed_in:
+            review.meetings.setdefault(lead.stage, []).append(_ref(lead))
+        elif lead.stage == "nurture" or lead.decision == "nurture":
+            if lead.date_in is not None and w.start <= lead.date_in <= w.end:
+                review.meetings.setdefault("nurture", []).append(_ref(lead))
+    review.replies_by_variant = _replies(leads)
+    review.owner_gaps = _owner_gaps(metrics)
+    review.one_change = _one_change(fix, diagnosis)
+    return review
+
+
+def _replies(leads: list[Lead]) -> list[VariantReplies]:
+    by: dict[str, VariantReplies] = {}
+    for lead in leads:
+        if lead.sent_date is None:
+            continue
+        name = lead.message_variant or "(no variant)"
+        v = by.setdefault(name, VariantReplies(variant=name))
+        v.sent += 1
+        status = lead.reply_status or "none"
+        if status == "none":
+            v.no_reply += 1
+        elif status in ("positive", "neutral", "negative"):
+            setattr(v, status, getattr(v, status) + 1)
+        else:
+            v.other += 1
+    return sorted(by.values(), key=lambda v: (-v.sent, v.variant))
+
+
+def _owner_gaps(metrics: Metrics) -> list[OwnerGap]:
+    """Each owner's conversion and qualified rate against the team median."""
+    gaps: list[OwnerGap] = []
+    for metric in ("conversion_rate", "qualified_rate"):
+        rates = {
+            b.name: getattr(b, metric)
+            for b in metrics.by_owner
+            if getattr(b, metric).value is not None and b.name != "(none)"
+        }
+        if len(rates) < 2:
+            continue
+        median = statistics.median(m.value for m in rates.values())
+        for owner, m in sorted(rates.items()):
+            gaps.append(
+                OwnerGap(owner=owner, metric=metric, value=m.value, team_median=median,
+                         gap=m.value - median, n=m.n)
+            )
+    return gaps
+
+
+def _one_change(fix: Leak | None, diagnosis: str) -> str:
+    if fix is not None and fix.stage in _CHANGE:
+        return f"{_CHANGE[fix.stage][:1].upper()}{_CHANGE[fix.stage][1:]} ({fix.stage})."
+    if fix is not None:
+        return f"Start measuring {fix.stage.lower()} from the lead log."
+    return diagnosis
+
+
+def owner_gap_line(gap: OwnerGap) -> str:
+    """"Sam: conversion 18% vs team median 30% (n=11)"."""
+    what = gap.metric.replace("_rate", "").replace("_", " ")
+    return f"{gap.owner}: {what} {pct(gap.value)} vs team median {pct(gap.team_median)} (n={gap.n})"
+

@@ -1,0 +1,84 @@
+"""The workbook's Rules sheet: label | value rows that override the rules files.
+
+The operator's word wins, but a value that cannot be read is a finding on that row
+and the previous setting stays — a typo never stops the sync.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sheetsync.core import values
+from sheetsync.core.result import Finding
+from sheetsync.core.rules import Rules
+from sheetsync.core.tables import is_empty
+from sheetsync.workbook import Grid, Value
+
+_SPLIT = re.compile(r"\s*[,;\n]\s*")
+_RATES = {"min_qualified_rate", "min_conversion_rate", "price_variation_max"}
+
+
+def _as_list(v: Value) -> list[str]:
+    return [p for p in _SPLIT.split(values.text_of(v)) if p]
+
+
+def _as_int(v: Value) -> int:
+    n = values.parse_number(v)
+    if n is None or n != int(n) or n < 0:
+        raise ValueError(f"'{values.text_of(v)}' is not a whole number")
+    return int(n)
+
+
+def _parser(field: str, current: Any) -> Callable[[Value], Any]:
+    if field in _RATES:
+        return values.parse_percent
+    if isinstance(current, bool):
+        return values.parse_bool
+    if isinstance(current, list):
+        return _as_list
+    if isinstance(current, int):
+        return _as_int
+    if field.endswith(("_min", "deal_size")):
+        return values.parse_money
+    return values.parse_number
+
+
+def apply_rules_sheet(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Finding]]:
+    """`rules` with the sheet's settings applied, and a finding per unreadable value.
+
+    Any row whose first non-empty cell is a known label (see `rules.rule_labels`)
+    counts; its value is the next non-empty cell to the right.
+    """
+    labels = {
+        values.normalize_header(label): path
+        for path, names in rules.rule_labels.items()
+        for label in names
+    }
+    data = rules.model_dump()
+    findings: list[Finding] = []
+    for r, cells in enumerate(grid, start=1):
+        filled = [(c, v) for c, v in enumerate(cells, start=1) if not is_empty(v)]
+        if len(filled) < 2 or not isinstance(filled[0][1], str):
+            continue
+        path = labels.get(values.normalize_header(filled[0][1]))
+        if path is None:
+            continue
+        parent, _, name = path.rpartition(".")
+        target = data[parent] if parent else data
+        raw = filled[1][1]
+        try:
+            parsed = _parser(name, target[name])(raw)
+        except ValueError as exc:
+            findings.append(
+                Finding(
+                    sheet=sheet, row=r, column=None, rule="rules-value-unreadable",
+                    message=f"{filled[0][1]}: {exc}; the default ({target[name]}) is used.",
+                    fix="Type a plain number, yes/no, or a comma-separated list.",
+                )
+            )
+            continue
+        if parsed is not None:
+            target[name] = parsed
+    return Rules.model_validate(data), findings

@@ -1,0 +1,223 @@
+"""The tool-only sheets: Metrics, Findings, Review (rewritten whole) and History (appended).
+
+History keeps one row per as-of week: past weeks are carried over exactly as read,
+this week's row is replaced, so the feedback loop survives every sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sheetsync.core.result import CheckResult, LeadRef, Metric
+from sheetsync.core.review import owner_gap_line
+from sheetsync.core.tables import is_empty
+from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Plan, RawWorkbook, Value
+
+if TYPE_CHECKING:
+    from sheetsync.core.check import Checked
+
+Row = list[CellWrite | None]
+LAST_SYNCED = "Last synced"
+_UNIT: dict[str, Format] = {"rate": "percent", "money": "money", "days": "number",
+                            "per_week": "number"}
+METRIC_LABELS = {
+    "leads_per_week": "Leads per week",
+    "qualified_rate": "Qualified rate",
+    "conversion_rate": "Conversion rate",
+    "average_deal_size": "Average deal size",
+    "cycle_time_days": "Cycle time (days)",
+}
+
+
+def _t(v: object, bold: bool = False) -> CellWrite | None:
+    return None if v is None or v == "" else CellWrite(str(v), bold=bold)
+
+
+def _n(v: float | int | None, fmt: Format = "number") -> CellWrite | None:
+    return None if v is None else CellWrite(v, fmt)
+
+
+def _heads(*names: str) -> Row:
+    return [CellWrite(n, bold=True) for n in names]
+
+
+def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
+    m = result.metrics
+    rows: list[Row] = [_heads("Metric", "Value", "n", "Low sample", "95% low", "95% high",
+                              "Previous window", "Previous n", "Mean")]
+    for key, label in METRIC_LABELS.items():
+        metric: Metric = getattr(m, key)
+        fmt = _UNIT[metric.unit]
+        iv = metric.interval
+        rows.append([
+            _t(label), _n(metric.value, fmt), _n(metric.n, "integer"),
+            _t("low sample" if metric.low_sample else ""),
+            _n(iv.low if iv else None, "percent"), _n(iv.high if iv else None, "percent"),
+            _n(metric.previous, fmt), _n(metric.previous_n, "integer"), _n(metric.mean, fmt),
+        ])
+    rows += [
+        [],
+        [_t("As of", True), CellWrite(result.as_of, "date")],
+        [_t("Window", True), CellWrite(m.window.start, "date"), CellWrite(m.window.end, "date")],
+        [_t("Previous window", True), CellWrite(m.previous_window.start, "date"),
+         CellWrite(m.previous_window.end, "date")],
+        [_t(LAST_SYNCED, True), _t(synced_at)],
+        [],
+    ]
+    for title, groups in (("Source", m.by_source), ("Owner", m.by_owner)):
+        rows.append(_heads(title, "Leads", "Leads/week", "Qualified rate", "n",
+                           "Conversion rate", "n", "Won", "Lost"))
+        for b in groups:
+            rows.append([
+                _t(b.name), _n(b.leads, "integer"), _n(b.leads_per_week),
+                _n(b.qualified_rate.value, "percent"), _n(b.qualified_rate.n, "integer"),
+                _n(b.conversion_rate.value, "percent"), _n(b.conversion_rate.n, "integer"),
+                _n(b.won, "integer"), _n(b.lost, "integer"),
+            ])
+        rows.append([])
+    rows.append(_heads("Week", "Starts", "Leads", "Decided", "Pursued", "Qualified rate",
+                       "Won", "Lost", "Conversion rate"))
+    for w in m.weekly:
+        rows.append([
+            _t(w.week), CellWrite(w.start, "date"), _n(w.leads, "integer"),
+            _n(w.decided, "integer"), _n(w.pursued, "integer"),
+            _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
+            _n(w.conversion_rate, "percent"),
+        ])
+    return GeneratedSheet("Metrics", rows, col_widths=[22, 14, 12, 14, 12, 14, 14, 12, 14])
+
+
+def findings_sheet(checked: Checked) -> GeneratedSheet:
+    """One row per finding, the place linked to its cell."""
+    rows: list[Row] = [_heads("Where", "Sheet", "Row", "Column", "Rule", "Severity",
+                              "Message", "Fix")]
+    cols: dict[tuple[str, str], int] = {}
+    for table in (checked.leads_table, checked.pipeline, checked.blocks):
+        if table is not None:
+            for key, header in table.headers.items():
+                cols[(table.sheet, header)] = table.columns[key]
+    for f in checked.result.findings:
+        where, link = f.sheet, None
+        if f.row is not None:
+            col = cols.get((f.sheet, f.column or ""), 1)
+            ref = f"{_letters(col)}{f.row}"
+            where, link = f"{f.sheet}!{ref}", f"'{f.sheet}'!{ref}"
+        rows.append([
+            CellWrite(where, link=link), _t(f.sheet), _n(f.row, "integer"), _t(f.column),
+            _t(f.rule), _t(f.severity), _t(f.message), _t(f.fix),
+        ])
+    return GeneratedSheet("Findings", rows, col_widths=[14, 12, 7, 18, 26, 9, 70, 60])
+
+
+def _lead_rows(title: str, refs: Sequence[LeadRef]) -> list[Row]:
+    rows: list[Row] = [[_t(f"{title} ({len(refs)})", True)]]
+    rows += [[_n(x.row, "integer"), _t(x.lead), _t(x.owner), _t(x.detail)] for x in refs]
+    return rows + [[]]
+
+
+def review_sheet(result: CheckResult) -> GeneratedSheet:
+    r, m = result.review, result.metrics
+    fix = result.fix_this_week
+    rows: list[Row] = [
+        [_t(f"Weekly review — as of {result.as_of.isoformat()}, window "
+            f"{m.window.start.isoformat()} to {m.window.end.isoformat()}", True)],
+        [_t("Diagnosis", True), _t(result.diagnosis)],
+        [_t("Fix this week", True), _t(f"{fix.stage} — {fix.why}" if fix else "nothing leaks")],
+        [_t("One change to the system", True), _t(r.one_change)],
+        [],
+        _heads("Row", "Lead", "Owner", "Detail"),
+    ]
+    rows += _lead_rows("New leads not routable yet", r.new_not_routable)
+    rows += _lead_rows("Qualified leads without evidence", r.qualified_without_evidence)
+    rows += _lead_rows("Overdue follow-ups", r.overdue)
+    for outcome in ("won", "lost", "nurture"):
+        rows += _lead_rows(f"Meetings {outcome}", r.meetings.get(outcome, []))
+    rows.append(_heads("Message variant", "Sent", "Positive", "Neutral", "Negative",
+                       "Bounce / opt-out", "No reply"))
+    for v in r.replies_by_variant:
+        rows.append([_t(v.variant), _n(v.sent, "integer"), _n(v.positive, "integer"),
+                     _n(v.neutral, "integer"), _n(v.negative, "integer"),
+                     _n(v.other, "integer"), _n(v.no_reply, "integer")])
+    rows += [[], [_t("Owner gaps against the team median", True)]]
+    rows += [[_t(owner_gap_line(g))] for g in r.owner_gaps]
+    return GeneratedSheet("Review", rows, col_widths=[28, 30, 16, 70, 12, 16, 12])
+
+
+HISTORY_HEAD = ("Week", "As of", "Leads per week", "n", "Qualified rate", "n",
+                "Conversion rate", "n", "Average deal size", "n", "Cycle time (days)", "n",
+                "Leaks", "Fix this week", "Diagnosis")
+_HISTORY_FMT: tuple[Format, ...] = ("text", "date", "number", "integer", "percent", "integer",
+                                    "percent", "integer", "money", "integer", "number",
+                                    "integer", "integer", "text", "text")
+
+
+def history_sheet(result: CheckResult, old: list[list[Value]] | None) -> GeneratedSheet:
+    """Past weeks as they were, this as-of week's row replaced or appended."""
+    iso = result.as_of.isocalendar()
+    week = f"{iso.year}-W{iso.week:02d}"
+    rows: list[Row] = [_heads(*HISTORY_HEAD)]
+    for cells in (old or [])[1:]:
+        if not cells or all(is_empty(v) for v in cells) or str(cells[0]) == week:
+            continue
+        rows.append([_carry(v, _HISTORY_FMT[i] if i < len(_HISTORY_FMT) else "text")
+                     for i, v in enumerate(cells)])
+    m = result.metrics
+    row: Row = [_t(week), CellWrite(result.as_of, "date")]
+    for key in METRIC_LABELS:
+        metric: Metric = getattr(m, key)
+        row += [_n(metric.value, _UNIT[metric.unit]), _n(metric.n, "integer")]
+    fix = result.fix_this_week
+    row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
+    rows.append(row)
+    rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
+    return GeneratedSheet("History", rows, col_widths=[10, 12] + [10] * 11 + [26, 80])
+
+
+def _carry(v: Value, fmt: Format) -> CellWrite | None:
+    if is_empty(v):
+        return None
+    if isinstance(v, dt.datetime):
+        return CellWrite(v.date() if fmt == "date" else v, "date" if fmt == "date" else "datetime")
+    if isinstance(v, dt.date):
+        return CellWrite(v, "date")
+    if isinstance(v, bool):
+        return CellWrite(str(v))
+    if isinstance(v, (int, float)):
+        return CellWrite(v, fmt if fmt != "text" else "number")
+    return CellWrite(str(v))
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def generated_sheets(checked: Checked, synced_at: str) -> list[GeneratedSheet]:
+    result = checked.result
+    return [
+        metrics_sheet(result, synced_at),
+        findings_sheet(checked),
+        review_sheet(result),
+        history_sheet(result, checked.history),
+    ]
+
+
+def last_synced(raw: RawWorkbook) -> str | None:
+    """The stamp the previous sync left in the Metrics sheet, or None."""
+    for cells in raw.sheets.get("Metrics", []):
+        if len(cells) > 1 and cells[0] == LAST_SYNCED:
+            return str(cells[1])
+    return None
+
+
+def set_last_synced(plan: Plan, stamp: str) -> None:
+    """Put `stamp` in the Metrics sheet's Last synced cell of `plan`."""
+    for sheet in plan.generated:
+        for cells in sheet.rows:
+            if len(cells) > 1 and cells[0] is not None and cells[0].value == LAST_SYNCED:
+                cells[1] = CellWrite(stamp)

@@ -1,0 +1,158 @@
+"""Find the operator's tables in plain grids: the header row, and which column is which.
+
+Headers are matched case-insensitively, ignoring spaces and punctuation, against the
+aliases in the rules.  A table may start below a title row; columns may come in any
+order; unknown columns are kept (and ignored); blank rows inside a table are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sheetsync.core.values import normalize_header
+from sheetsync.workbook import Grid, Value
+
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class Table:
+    """A table found in a sheet.  Rows and columns are 1-based sheet numbers."""
+
+    sheet: str
+    header_row: int
+    columns: dict[str, int]                 # canonical key -> 1-based column
+    headers: dict[str, str]                 # canonical key -> header as typed
+    last_col: int                           # rightmost non-empty header column
+    rows: list[tuple[int, Sequence[Value]]] = field(default_factory=list)  # (row, cells)
+    unknown: list[str] = field(default_factory=list)
+
+    def cell(self, cells: Sequence[Value], key: str) -> Value:
+        """The value of column `key` in one row (None when the column is absent)."""
+        col = self.columns.get(key)
+        if col is None or col > len(cells):
+            return None
+        return cells[col - 1]
+
+    def column_values(self, key: str) -> list[Value]:
+        """Every row's value in column `key`, in row order."""
+        col = self.columns.get(key)
+        if col is None:
+            return [None] * len(self.rows)
+        i = col - 1
+        return [cells[i] if i < len(cells) else None for _, cells in self.rows]
+
+    def owned_column(self, key: str, order: Sequence[str]) -> int:
+        """The column of owned `key`: its header if present, else the next free one.
+
+        Missing owned columns are placed after the last header in `order`, so a sync
+        of a bare worksheet appends Measured, Status, Why in that order.
+        """
+        if key in self.columns:
+            return self.columns[key]
+        nxt = self.last_col
+        for k in order:
+            if k in self.columns:
+                continue
+            nxt += 1
+            if k == key:
+                return nxt
+        raise KeyError(key)
+
+
+def is_empty(v: Value) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def alias_index(aliases: dict[str, list[str]]) -> dict[str, str]:
+    """normalized header -> canonical key.  The canonical key itself is an alias."""
+    index: dict[str, str] = {}
+    for key, names in aliases.items():
+        for name in [key, *names]:
+            index.setdefault(normalize_header(str(name)), key)
+    return index
+
+
+def _match_row(cells: Sequence[Value], index: dict[str, str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c, v in enumerate(cells, start=1):
+        if isinstance(v, str) and v.strip():
+            key = index.get(normalize_header(v))
+            if key is not None and key not in found:
+                found[key] = c
+    return found
+
+
+def find_table(
+    grid: Grid,
+    sheet: str,
+    aliases: dict[str, list[str]],
+    *,
+    required: Sequence[str] = (),
+    min_matches: int = 2,
+) -> Table | None:
+    """The table whose header row matches the most aliases in the first rows.
+
+    None when no row has `min_matches` known headers or a `required` column is
+    missing.  Data rows run to the end of the sheet or to a repeated header row.
+    """
+    index = alias_index(aliases)
+    best: tuple[int, dict[str, int]] | None = None
+    for r, cells in enumerate(grid[:HEADER_SCAN_ROWS], start=1):
+        found = _match_row(cells, index)
+        if len(found) >= min_matches and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    if best is None:
+        return None
+    header_row, columns = best
+    if any(k not in columns for k in required):
+        return None
+    header_cells = grid[header_row - 1]
+    last_col = max(
+        (c for c, v in enumerate(header_cells, start=1) if not is_empty(v)), default=0
+    )
+    headers = {k: str(header_cells[c - 1]).strip() for k, c in columns.items()}
+    known = set(columns.values())
+    unknown = [
+        str(v).strip()
+        for c, v in enumerate(header_cells, start=1)
+        if c not in known and not is_empty(v)
+    ]
+    table = Table(sheet, header_row, columns, headers, last_col, unknown=unknown)
+    table.rows = list(_data_rows(grid, header_row, index, len(columns), last_col))
+    return table
+
+
+def _data_rows(
+    grid: Grid, header_row: int, index: dict[str, str], n_headers: int, last_col: int
+) -> Iterator[tuple[int, Sequence[Value]]]:
+    header = grid[header_row - 1]
+    first = next((c for c, v in enumerate(header) if not is_empty(v)), 0)
+    first_text = str(header[first]).strip().casefold() if header else ""
+    for r in range(header_row, len(grid)):
+        cells = grid[r]
+        span = cells[:last_col] if last_col else cells
+        if not any(span):                             # fast path: "" / None / 0 only
+            continue
+        lead = span[first] if first < len(span) else None
+        if (
+            n_headers >= 2
+            and isinstance(lead, str)
+            and lead.strip().casefold() == first_text
+            and len(_match_row(span, index)) >= max(2, n_headers - 1)
+        ):
+            return                                  # a second table's header: stop here
+        if all(is_empty(v) for v in span):
+            continue
+        yield r + 1, cells
+
+
+def find_sheet(names: Sequence[str], wanted: Sequence[str]) -> str | None:
+    """The first sheet name in `names` that matches one of `wanted` (normalized)."""
+    targets = [normalize_header(w) for w in wanted]
+    by_norm = {normalize_header(n): n for n in reversed(names)}
+    for t in targets:
+        if t in by_norm:
+            return by_norm[t]
+    return None

@@ -1,0 +1,232 @@
+"""The five blocks' handoffs and the qualification gate, checked on every lead.
+
+Each rule has a stable id, a plain message naming the lead and the column, and a
+fix.  The fields each handoff requires come from `rules.handoffs`; thresholds from
+the rules too.  A lead that breaks a rule is a finding, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from sheetsync.core.leads import Lead
+from sheetsync.core.result import Finding
+from sheetsync.core.rules import Rules
+from sheetsync.core.text import money
+
+
+class _Ctx:
+    """What every rule needs: the sheet, header names and thresholds."""
+
+    def __init__(self, sheet: str, headers: dict[str, str], rules: Rules, as_of: dt.date):
+        self.sheet = sheet
+        self.rules = rules
+        self.as_of = as_of
+        self.closed = set(rules.closed_stages)
+        self.stop = set(rules.stop_replies)
+        self.headers = {k: v[0] if v else k for k, v in rules.lead_columns.items()}
+        self.headers.update(headers)
+        self.keywords = [k.casefold() for k in rules.offer_problem_keywords]
+        self.sensitive = [k.casefold() for k in rules.sensitive_keywords]
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key, key)
+
+    def finding(self, lead: Lead, key: str, rule: str, message: str, fix: str,
+                severity: str = "error") -> Finding:
+        return Finding(
+            sheet=self.sheet,
+            row=lead.row,
+            column=self.header(key),
+            rule=rule,
+            message=message,
+            fix=fix,
+            severity=severity,  # type: ignore[arg-type]
+        )
+
+
+def is_open(lead: Lead, rules: Rules) -> bool:
+    """An open lead still needs work: not won/lost and not skipped."""
+    return lead.stage not in set(rules.closed_stages) and lead.decision != "skip"
+
+
+def validate(
+    leads: list[Lead], sheet: str, headers: dict[str, str], rules: Rules, as_of: dt.date
+) -> list[Finding]:
+    """Every handoff and qualification finding for the lead log, in row order."""
+    ctx = _Ctx(sheet, headers, rules, as_of)
+    out: list[Finding] = []
+    for lead in leads:
+        out.extend(_research(lead, ctx))
+        out.extend(_qualification(lead, ctx))
+        out.extend(_outreach(lead, ctx))
+        out.extend(_follow_up(lead, ctx))
+        out.extend(_crm(lead, ctx))
+    return out
+
+
+def _missing(lead: Lead, keys: list[str]) -> list[str]:
+    return [k for k in keys if not lead.has(k)]
+
+
+def _research(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+    """Research → qualification: research complete before a Decision."""
+    if lead.decision is None:
+        return
+    missing = _missing(lead, ctx.rules.handoffs.research)
+    if missing:
+        names = ", ".join(ctx.header(k) for k in missing)
+        yield ctx.finding(
+            lead, missing[0], "research-incomplete",
+            f"{lead.name()} has a Decision but its research is missing {names}.",
+            f"Fill in {names} before routing the lead, or clear the Decision.",
+        )
+
+
+def _qualification(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+    """Qualification → outreach: a Decision needs a reason and evidence; pursue meets criteria."""
+    if lead.decision is None:
+        return
+    for key in _missing(lead, ctx.rules.handoffs.qualification):
+        yield ctx.finding(
+            lead, key, f"decision-needs-{key.replace('_', '-')}",
+            f"{lead.name()} is marked {lead.decision} without {ctx.header(key)}.",
+            f"Write the {ctx.header(key).lower()} behind the decision in one line.",
+        )
+    if lead.decision != "pursue":
+        return
+    r = ctx.rules
+    if lead.budget is not None and lead.budget < r.budget_min:
+        yield ctx.finding(
+            lead, "budget", "below-budget-minimum",
+            f"{lead.name()} is pursued with a budget of {money(lead.budget)},"
+            f" under the {money(r.budget_min)} minimum.",
+            "Move it to nurture or skip, or change the budget minimum on the Rules sheet.",
+            "warning",
+        )
+    if r.decision_maker_required and lead.decision_maker is False:
+        yield ctx.finding(
+            lead, "decision_maker", "no-decision-maker",
+            f"{lead.name()} is pursued but the contact is not the decision maker.",
+            "Find the decision maker before the call, or nurture the lead.",
+            "warning",
+        )
+    if lead.timeline is not None and lead.timeline > r.max_timeline_days:
+        yield ctx.finding(
+            lead, "timeline", "timeline-too-long",
+            f"{lead.name()} is pursued with a {lead.timeline:.0f}-day timeline,"
+            f" over the {r.max_timeline_days:.0f} days the rules allow.",
+            "Nurture it until the timeline fits your delivery capacity.",
+            "warning",
+        )
+    if lead.problem_fit is False or (
+        lead.problem_fit is None
+        and lead.probable_problem
+        and ctx.keywords
+        and not any(k in lead.probable_problem.casefold() for k in ctx.keywords)
+    ):
+        yield ctx.finding(
+            lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
+            "problem-not-fit",
+            f"{lead.name()} is pursued but its problem does not match your offer.",
+            "Skip or nurture it, or add the problem to the offer keywords on the Rules sheet.",
+            "warning",
+        )
+
+
+def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
+    r = ctx.rules
+    high = any(v is not None and r.high_value_min and v >= r.high_value_min
+               for v in (lead.budget, lead.deal_size))
+    text = " ".join((lead.note, lead.missing_evidence, lead.company)).casefold()
+    return high or any(k in text for k in ctx.sensitive)
+
+
+def _outreach(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+    """Outreach only for pursue leads with evidence; high-value or sensitive need approval."""
+    if lead.sent_date is None:
+        return
+    if lead.decision != "pursue":
+        yield ctx.finding(
+            lead, "sent_date", "outreach-not-pursued",
+            f"{lead.name()} was contacted but its Decision is "
+            f"{lead.decision or 'empty'}, not pursue.",
+            "Route the lead to pursue with a reason first, or stop contacting it.",
+        )
+    elif not lead.has("evidence"):
+        yield ctx.finding(
+            lead, "evidence", "outreach-without-evidence",
+            f"{lead.name()} was contacted without an evidence note.",
+            "Write the evidence the message rests on.",
+        )
+    if _sensitive(lead, ctx) and not lead.has("approved_by"):
+        yield ctx.finding(
+            lead, "approved_by", "outreach-needs-approval",
+            f"{lead.name()} is high-value or sensitive and was contacted without approval.",
+            "Have a person review it and write their name in Approved by.",
+        )
+
+
+def _follow_up(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+    """Outreach → follow-up: a next touch and a stop condition; no touch after a stop reply."""
+    stopped = lead.reply_status in ctx.stop
+    if stopped and lead.next_touch_date is not None:
+        yield ctx.finding(
+            lead, "next_touch_date", "touch-after-stop-reply",
+            f"{lead.name()} replied {lead.reply_status} but a next touch is still scheduled.",
+            "Clear the Next touch date and stop the sequence.",
+        )
+    if lead.sent_date is None or stopped or lead.stage in ctx.closed:
+        return
+    for key in _missing(lead, ctx.rules.handoffs.outreach):
+        yield ctx.finding(
+            lead, key, f"sent-needs-{key.replace('_', '-')}",
+            f"{lead.name()} was contacted but has no {ctx.header(key)}.",
+            f"Set the {ctx.header(key).lower()} now, before the lead goes quiet.",
+        )
+    window = ctx.rules.follow_up_window_days
+    if lead.next_touch_date is not None and (lead.next_touch_date - lead.sent_date).days > window:
+        yield ctx.finding(
+            lead, "next_touch_date", "next-touch-outside-window",
+            f"{lead.name()}'s next touch is more than {window} days after the message.",
+            f"Bring the next touch within {window} days of sending.",
+            "warning",
+        )
+
+
+def _crm(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+    """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
+    if lead.stage in ctx.closed and lead.closed_date is None:
+        yield ctx.finding(
+            lead, "closed_date", "closed-without-date",
+            f"{lead.name()} is {lead.stage} but has no Closed date, so no rate can count it.",
+            "Write the date the deal was won or lost.",
+        )
+    if lead.stage == "won" and lead.deal_size is None:
+        yield ctx.finding(
+            lead, "deal_size", "won-without-deal-size",
+            f"{lead.name()} is won but has no Deal size.",
+            "Write the signed amount.",
+        )
+    if lead.closed_date and lead.date_in and lead.closed_date < lead.date_in:
+        yield ctx.finding(
+            lead, "closed_date", "closed-before-date-in",
+            f"{lead.name()} closed before it came in.",
+            "Check the Date in and Closed date.",
+        )
+    if not is_open(lead, ctx.rules):
+        return
+    for key in _missing(lead, ctx.rules.handoffs.crm):
+        yield ctx.finding(
+            lead, key, f"open-lead-needs-{key.replace('_', '-')}",
+            f"{lead.name()} is open but has no {ctx.header(key)}.",
+            f"Write the {ctx.header(key).lower()} so the next person knows what happens next.",
+        )
+    if lead.next_action_date is not None and lead.next_action_date < ctx.as_of:
+        late = (ctx.as_of - lead.next_action_date).days
+        yield ctx.finding(
+            lead, "next_action_date", "next-action-overdue",
+            f"{lead.name()}'s next action is overdue by {late} day{'s' if late != 1 else ''}.",
+            "Do it, or move the date and say why in Note.",
+        )

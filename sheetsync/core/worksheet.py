@@ -1,0 +1,153 @@
+"""The one-page worksheet and the blocks map, evaluated row by row.
+
+Turns the Pipeline table into `PipelineRow`s (what Measured / Status / Why will say)
+and `Leak`s, and the Blocks table into `BlockRow`s.  Pure: tables, leads and metrics
+in; rows, leaks and findings out.
+"""
+
+from __future__ import annotations
+
+from sheetsync.core import values
+from sheetsync.core.leads import Lead
+from sheetsync.core.leaks import evidence_kind, marker_kind
+from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow
+from sheetsync.core.rules import Rules, Stage
+from sheetsync.core.tables import Table, alias_index
+from sheetsync.core.text import describe_metric
+
+_WORDS = {
+    "blank": "the answer is blank",
+    "none": "the answer says there is none",
+    "untracked": "the answer says it is not tracked",
+    "varies": "the answer says it varies",
+}
+
+
+def _stage_index(rules: Rules) -> dict[str, Stage]:
+    index = alias_index({s.name: s.aliases for s in rules.stages})
+    by_name = {s.name: s for s in rules.stages}
+    return {norm: by_name[name] for norm, name in index.items()}
+
+
+def evaluate_pipeline(
+    table: Table, leads: list[Lead], metrics: Metrics, rules: Rules
+) -> tuple[list[PipelineRow], list[Leak], list[Finding]]:
+    """Each worksheet row's status, the leaks among them, and rows that are missing."""
+    stages = _stage_index(rules)
+    has_log = bool(leads)
+    rows: list[PipelineRow] = []
+    leaks: list[Leak] = []
+    seen: set[str] = set()
+    for r, cells in table.rows:
+        label = values.text_of(table.cell(cells, "stage"))
+        stage = stages.get(values.normalize_header(label)) if label else None
+        if stage is None or stage.name in seen:
+            continue
+        seen.add(stage.name)
+        answer = values.text_of(table.cell(cells, "answer"))
+        row = _evaluate_row(r, label, answer, stage, leads, metrics, rules, has_log)
+        rows.append(row)
+        if row.status.startswith("leak: "):
+            leaks.append(
+                Leak(
+                    sheet=table.sheet,
+                    row=r,
+                    stage=stage.name,
+                    label=label,
+                    kind=row.status.removeprefix("leak: "),
+                    text=answer,
+                    why=row.why,
+                )
+            )
+    findings = [
+        Finding(
+            sheet=table.sheet,
+            rule="stage-row-missing",
+            message=f"The worksheet has no row for “{s.name}”.",
+            fix=f"Add a row labelled “{s.name}” ({s.guide.lower()}).",
+            severity="warning",
+        )
+        for s in rules.stages
+        if s.name not in seen
+    ]
+    return rows, leaks, findings
+
+
+def _evaluate_row(
+    r: int,
+    label: str,
+    answer: str,
+    stage: Stage,
+    leads: list[Lead],
+    metrics: Metrics,
+    rules: Rules,
+    has_log: bool,
+) -> PipelineRow:
+    words = marker_kind(answer, rules)
+    row = PipelineRow(row=r, stage=stage.name, label=label, answer=answer)
+    if stage.counter is not None:
+        metric: Metric = getattr(metrics, stage.counter)
+        row.unit = metric.unit
+    if not has_log:
+        if words:
+            row.status, row.why = f"leak: {words}", _WORDS[words] + "; the lead log is empty"
+        return row
+    kind, why = evidence_kind(stage.name, stage.counter, leads, metrics, rules)
+    if kind == "measured":
+        row.status = "measured"
+        row.measured = metric.value
+        row.why = describe_metric(stage.counter or "", metric, rules)
+    elif kind is not None:
+        row.status, row.why = f"leak: {kind}", why[:1].upper() + why[1:]
+    elif words:
+        row.status, row.why = f"leak: {words}", _WORDS[words]
+    return row
+
+
+def _blank(text: str, rules: Rules) -> bool:
+    return marker_kind(text, rules) in ("blank", "none", "untracked")
+
+
+def evaluate_blocks(
+    table: Table | None, sheet_present: bool, rules: Rules
+) -> tuple[list[BlockRow], list[Leak], list[Finding]]:
+    """The five blocks map: a block with no owner, no output or a missing rule leaks."""
+    if table is None:
+        finding = Finding(
+            sheet="Blocks",
+            rule="blocks-sheet-missing" if not sheet_present else "blocks-table-missing",
+            message="No five-blocks map was found, so the blocks check was skipped."
+            if not sheet_present
+            else "The Blocks sheet has no table with Block / Current owner / Current output headers.",
+            fix="Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
+            severity="info",
+        )
+        return [], [], [finding]
+    rows: list[BlockRow] = []
+    leaks: list[Leak] = []
+    for r, cells in table.rows:
+        block = values.text_of(table.cell(cells, "block"))
+        if not block:
+            continue
+        row = BlockRow(
+            row=r,
+            block=block,
+            owner=values.text_of(table.cell(cells, "owner")),
+            output=values.text_of(table.cell(cells, "output")),
+            missing_rule=values.text_of(table.cell(cells, "missing_rule")),
+            fix=values.text_of(table.cell(cells, "fix")),
+        )
+        kind, why = None, ""
+        if _blank(row.owner, rules):
+            kind, why = "no-owner", "nobody owns this block"
+        elif _blank(row.output, rules):
+            kind, why = "no-output", "the block has no defined output"
+        elif row.missing_rule and not _blank(row.missing_rule, rules):
+            kind, why = "no-rule", f"missing rule: {row.missing_rule}"
+        if kind:
+            row.status = f"leak: {kind}"
+            leaks.append(
+                Leak(sheet=table.sheet, row=r, stage=block, label=block, kind=kind, why=why)
+            )
+        rows.append(row)
+    return rows, leaks, []

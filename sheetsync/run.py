@@ -1,0 +1,77 @@
+"""`sheetsync sync` for people and for schedulers: one or many workbooks, one line each.
+
+Kept apart from cli.py so the command stays a thin shell: it gathers the sources
+(arguments or a sheetsync.toml), syncs each, and reports one line per workbook.
+Exit 0 when every workbook synced, 2 when any could not be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sheetsync.engine import SyncOutcome, sync_source
+
+Echo = Callable[..., None]
+
+
+def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
+    """"demo.xlsx: synced — 6 leaks (fix this week: Input source #2), 23 findings"."""
+    r = outcome.result
+    fix = r.fix_this_week
+    findings = sum(1 for f in r.findings if f.severity != "info")
+    leaks = f"{len(r.leaks)} leak{'s' if len(r.leaks) != 1 else ''}"
+    if fix is not None:
+        leaks += f" (fix this week: {fix.stage})"
+    if dry_run:
+        verb = f"would change {outcome.changed_cells} cells"
+    elif outcome.written:
+        verb = f"synced, {outcome.changed_cells} cells changed"
+    else:
+        verb = "already up to date"
+    return f"{name}: {verb} — {leaks}, {findings} findings"
+
+
+def run_sync(
+    sources: Sequence[str],
+    *,
+    config_path: Path | None = None,
+    rules_path: Path | None = None,
+    as_of: dt.date | None = None,
+    credentials: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    backup: int | None = None,
+    log_format: str = "text",
+    echo: Echo = print,
+    tty: bool = False,
+) -> int:
+    """Sync every source (or every workbook of a config) and return the exit code."""
+    from sheetsync.config import SyncConfig, WorkbookConfig, load_config
+    from sheetsync.schedule import format_log_line, run_all
+
+    if config_path is not None:
+        config = load_config(config_path)
+    else:
+        config = SyncConfig(workbooks=[WorkbookConfig(source=s) for s in sources])
+    overrides = {"rules": rules_path, "credentials": credentials, "backup": backup}
+    for key, value in overrides.items():
+        if value is not None:
+            setattr(config, key, value)
+    runs = run_all(config, as_of=as_of, dry_run=dry_run, force=force, jobs=jobs)
+    for run in runs:
+        if log_format == "json":
+            echo(format_log_line(run, "json"))
+        elif not run.ok:
+            echo(format_log_line(run, "text"), err=True)
+        elif tty or dry_run:
+            echo(summary(run.name, run.outcome, dry_run) if run.outcome else
+                 format_log_line(run, "text"))
+            if dry_run and run.outcome:
+                for line in run.outcome.changes:
+                    echo(f"  {line}")
+            elif run.outcome and len(runs) == 1:
+                echo(f"  {run.outcome.result.diagnosis}")
+    return 0 if all(run.ok for run in runs) else 2

@@ -1,0 +1,31 @@
+"""Shared fixtures: plain-grid workbooks for the core, and one CliRunner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheetsync.core.rules import Rules, load_rules
+from core_helpers import book
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2026, 11, 16)          # a Monday: the window is 2026-10-19 .. 2026-11-15
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def seed_book():
+    """The seed's filled-in worksheet: Example typed as the answers, empty lead log."""
+    return book()
