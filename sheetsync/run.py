@@ -61,12 +61,14 @@ def run_sync(
         if value is not None:
             setattr(config, key, value)
     runs = run_all(config, as_of=as_of, dry_run=dry_run, force=force, jobs=jobs)
+    # Scheduled runs (a config, no terminal) stay quiet on success; people see a summary.
+    talk = tty or dry_run or config_path is None
     for run in runs:
         if log_format == "json":
             echo(format_log_line(run, "json"))
         elif not run.ok:
             echo(format_log_line(run, "text"), err=True)
-        elif tty or dry_run:
+        elif talk:
             echo(summary(run.name, run.outcome, dry_run) if run.outcome else
                  format_log_line(run, "text"))
             if dry_run and run.outcome:

@@ -24,7 +24,8 @@ SEED_LEAKS = [
 
 def pipeline_leaks(raw: RawWorkbook, rules) -> tuple[list[str], str | None]:
     result = run_check(raw, rules, AS_OF).result
-    leaks = [x.stage for x in result.leaks if x.sheet == "Pipeline"]
+    stages = {s.name for s in rules.stages}
+    leaks = [x.stage for x in result.leaks if x.stage in stages]
     return leaks, result.fix_this_week.stage if result.fix_this_week else None
 
 
