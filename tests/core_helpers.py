@@ -63,3 +63,16 @@ def book(answers: dict[str, str] | None = None, leads: list[dict[str, Any]] | No
         grids["Leads"] = leads_grid(leads)
     grids.update(sheets)
     return RawWorkbook(source="test.xlsx", sheets=grids, title="test.xlsx")
+
+
+def write_xlsx(path, sheets: dict[str, list[list[Any]]]) -> None:
+    """Write grids to a real .xlsx with openpyxl (test input only)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, grid in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in grid:
+            ws.append(list(row))
+    wb.save(path)

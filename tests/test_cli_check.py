@@ -1,0 +1,146 @@
+"""check and sync through the front door, on real .xlsx files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+
+import pytest
+from core_helpers import lead, leads_grid, pipeline_grid, seed_answers, write_xlsx
+
+from sheetsync.cli import main
+from sheetsync.engine import check_source
+
+AS_OF = "2026-11-16"
+SEED_LEAKS = ["Input source #2", "Qualification criteria", "Price (visible before the call)",
+              "Leads per week", "Qualified rate %", "Conversion rate %"]
+
+
+@pytest.fixture
+def seed_xlsx(tmp_path):
+    path = tmp_path / "seed.xlsx"
+    write_xlsx(path, {"Pipeline": pipeline_grid()})
+    return path
+
+
+def test_check_json_on_the_seed_example(runner, seed_xlsx):
+    result = runner.invoke(main, ["check", str(seed_xlsx), "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert [x["stage"] for x in data["leaks"] if x["sheet"] == "Pipeline"] == SEED_LEAKS
+    assert data["fix_this_week"]["stage"] == "Input source #2"
+    assert {x["kind"] for x in data["leaks"]} == {"blank", "none", "varies", "untracked"}
+    for key in ("leads_per_week", "qualified_rate", "conversion_rate", "average_deal_size",
+                "cycle_time_days"):
+        assert set(data["metrics"][key]) >= {"value", "n"}
+    assert {"by_source", "by_owner"} <= set(data["metrics"])
+    assert isinstance(data["diagnosis"], str) and data["diagnosis"]
+    for f in data["findings"]:
+        assert {"sheet", "row", "column", "rule", "message"} <= set(f)
+
+
+def test_cli_json_equals_the_library_result(runner, seed_xlsx):
+    out = runner.invoke(main, ["check", str(seed_xlsx), "--as-of", AS_OF, "--format", "json"])
+    lib = check_source(str(seed_xlsx), as_of=dt.date(2026, 11, 16))
+    assert json.loads(out.output) == json.loads(lib.model_dump_json())
+
+
+def test_check_text_report(runner, seed_xlsx):
+    result = runner.invoke(main, ["check", str(seed_xlsx), "--as-of", AS_OF])
+    assert result.exit_code == 1
+    assert "Fix this week: Input source #2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_is_read_only(runner, seed_xlsx):
+    before = seed_xlsx.read_bytes()
+    runner.invoke(main, ["check", str(seed_xlsx), "--as-of", AS_OF])
+    assert seed_xlsx.read_bytes() == before
+
+
+def test_clean_workbook_exits_zero(runner, tmp_path):
+    answers = {s: "Referral partners, ~3 leads a week" for s in seed_answers()}
+    path = tmp_path / "clean.xlsx"
+    write_xlsx(path, {"Pipeline": pipeline_grid(answers)})
+    result = runner.invoke(main, ["check", str(path), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("missing.xlsx", None, "missing.xlsx"),
+        ("empty.xlsx", b"", "empty.xlsx"),
+        ("leads.csv", b"Lead,Source\nAda,Referral\n", "leads.csv"),
+        ("notzip.xlsx", b"\x00\x01garbage" * 10, "notzip.xlsx"),
+    ],
+)
+def test_not_a_workbook_exits_2_with_one_line(runner, tmp_path, name, content, says):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    lines = [x for x in result.output.strip().splitlines() if x]
+    assert len(lines) == 1 and says in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_workbook_without_pipeline_sheet_exits_2(runner, tmp_path):
+    path = tmp_path / "other.xlsx"
+    write_xlsx(path, {"Budget": [["Month", "Spend"], ["Jan", 100]]})
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "no Pipeline sheet" in result.output and "Budget" in result.output
+
+
+def test_truncated_zip_exits_2(runner, tmp_path, seed_xlsx):
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(seed_xlsx.read_bytes()[:300])
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 2 and "cut.xlsx" in result.output
+
+
+def test_sync_writes_owned_cells_and_second_sync_changes_nothing(runner, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "book.xlsx"
+    leads = [lead(ID=f"L{i}", Source="Referral" if i % 2 else "Partner",
+                  **{"Date in": dt.date(2026, 10, 20)}) for i in range(6)]
+    leads.append(lead(ID="bad", Evidence=""))
+    write_xlsx(path, {"Pipeline": pipeline_grid(), "Leads": leads_grid(leads)})
+    result = runner.invoke(main, ["sync", str(path), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(path)
+    pipe = wb["Pipeline"]
+    rows = {pipe.cell(r, 1).value: r for r in range(4, 15)}
+    r = rows["Qualified rate %"]
+    assert pipe.cell(r, 4).value == pytest.approx(1.0)          # Measured: 7/7 pursued
+    assert "%" in pipe.cell(r, 4).number_format
+    assert pipe.cell(r, 5).value == "measured"
+    assert "n=7" in pipe.cell(r, 6).value
+    assert pipe.cell(rows["Input source #2"], 5).value.startswith("leak: blank")
+    assert "fix this week" in pipe.cell(rows["Input source #2"], 5).value
+    leads_ws = wb["Leads"]
+    check_col = [c.value for c in leads_ws[1]].index("Check") + 1
+    assert "without Evidence" in leads_ws.cell(8, check_col).value
+    assert leads_ws.cell(2, check_col).value in (None, "")
+    assert {"Metrics", "Findings", "Review", "History"} <= set(wb.sheetnames)
+
+    def members(p):
+        with zipfile.ZipFile(p) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    first = members(path)
+    again = runner.invoke(main, ["sync", str(path), "--as-of", AS_OF])
+    assert again.exit_code == 0, again.output
+    assert members(path) == first
+
+
+def test_dry_run_writes_nothing(runner, seed_xlsx):
+    before = seed_xlsx.read_bytes()
+    result = runner.invoke(main, ["sync", str(seed_xlsx), "--as-of", AS_OF, "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Pipeline!E" in result.output and "leak: blank" in result.output
+    assert seed_xlsx.read_bytes() == before
