@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from sheetsync.core import values
 from sheetsync.core.result import Finding
@@ -95,48 +95,49 @@ def _parsers(rules: Rules) -> dict[str, Parser]:
     }
 
 
+_LEADS = TypeAdapter(list[Lead])
+
+
+def _text_column(column: list[Value]) -> list[str]:
+    return [
+        v.strip() if type(v) is str else ("" if v is None else values.text_of(v))
+        for v in column
+    ]
+
+
 def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Finding]]:
     """Typed leads from the Leads table, and a finding per value that would not parse.
 
-    Works column by column (the log can hold tens of thousands of rows).
+    Works column by column and validates all rows at once with pydantic, so a log of
+    tens of thousands of rows stays fast.
     """
     if table is None or not table.rows:
         return [], []
     parsers = _parsers(rules)
     rows = [r for r, _ in table.rows]
-    fields: list[dict[str, Any]] = [{"row": r} for r in rows]
+    keys: list[str] = ["row"]
+    columns: list[list[Any]] = [rows]
     findings: list[Finding] = []
     for key, col in table.columns.items():
         if key not in _FIELDS:
             continue
+        raw = table.column_values(key)
         parser = parsers.get(key)
-        column = table.column_values(key)
-        for i, raw in enumerate(column):
-            if raw is None or raw == "":
-                continue
-            if parser is None:
-                text = raw.strip() if isinstance(raw, str) else values.text_of(raw)
-                if text:
-                    fields[i][key] = text
-                continue
-            try:
-                parsed = parser(raw)
-            except ValueError as exc:
-                findings.append(_unreadable(table, key, col, rows[i], raw, str(exc)))
-                continue
-            if parsed is not None:
-                fields[i][key] = parsed
-    leads = [Lead.model_construct(**_defaults(f)) for f in fields]
-    return leads, findings
-
-
-_DEFAULTS = {k: f.default for k, f in Lead.model_fields.items() if k != "row"}
-
-
-def _defaults(f: dict[str, Any]) -> dict[str, Any]:
-    out = dict(_DEFAULTS)
-    out.update(f)
-    return out
+        if parser is None:
+            parsed: list[Any] = _text_column(raw)
+        else:
+            parsed = [None] * len(raw)
+            for i, v in enumerate(raw):
+                if v is None or v == "":
+                    continue
+                try:
+                    parsed[i] = parser(v)
+                except ValueError as exc:
+                    findings.append(_unreadable(table, key, col, rows[i], v, str(exc)))
+        keys.append(key)
+        columns.append(parsed)
+    records = [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)]
+    return _LEADS.validate_python(records), findings
 
 
 def _unreadable(table: Table, key: str, col: int, row: int, raw: Value, why: str) -> Finding:

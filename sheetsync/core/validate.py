@@ -48,7 +48,7 @@ class _Ctx:
 
 def is_open(lead: Lead, rules: Rules) -> bool:
     """An open lead still needs work: not won/lost and not skipped."""
-    return lead.stage not in set(rules.closed_stages) and lead.decision != "skip"
+    return lead.decision != "skip" and lead.stage not in rules.closed_stages
 
 
 def validate(
