@@ -47,11 +47,13 @@ class RawWorkbook:
 Format = Literal["text", "number", "integer", "percent", "money", "days", "date", "datetime"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CellWrite:
     """One owned cell.  `value` None clears the cell (and its note).
 
     Strings are always written as text, never as formulas, whatever they start with.
+    Treat it as read-only (it is not frozen only because a sync builds hundreds of
+    thousands of them and frozen dataclasses are several times slower to create).
     """
 
     value: str | int | float | dt.date | dt.datetime | None

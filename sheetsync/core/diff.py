@@ -22,6 +22,8 @@ def _cell(grid: Grid | None, row: int, col: int) -> Value:
 def same(old: Value, new: CellWrite | None) -> bool:
     """True when writing `new` over `old` changes nothing a person would see."""
     value = None if new is None else new.value
+    if old == value and type(old) is type(value):
+        return True
     if value is None or value == "":
         return old is None or old == ""
     if isinstance(value, (int, float)) and isinstance(old, (int, float)):
@@ -55,6 +57,11 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
         height = max(len(sheet.rows), len(grid or []))
         for r in range(1, height + 1):
             cells = sheet.rows[r - 1] if r <= len(sheet.rows) else []
+            old_row = grid[r - 1] if grid and r <= len(grid) else []
+            if [c.value if c else None for c in cells] == list(old_row[: len(cells)]) and not any(
+                old_row[len(cells):]
+            ):
+                continue                                    # fast path: row unchanged
             width = max(len(cells), len(grid[r - 1]) if grid and r <= len(grid) else 0)
             for c in range(1, width + 1):
                 new = cells[c - 1] if c <= len(cells) else None

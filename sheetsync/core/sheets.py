@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sheetsync.core.result import CheckResult, LeadRef, Metric
@@ -189,6 +190,7 @@ def _carry(v: Value, fmt: Format) -> CellWrite | None:
     return CellWrite(str(v))
 
 
+@lru_cache(maxsize=256)
 def _letters(col: int) -> str:
     out = ""
     while col:
