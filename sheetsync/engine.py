@@ -14,8 +14,8 @@ from sheetsync.core.check import Checked, run_check, wanted_sheets
 from sheetsync.core.diff import describe_changes
 from sheetsync.core.plan import build_plan
 from sheetsync.core.result import CheckResult
-from sheetsync.core.sheets import last_synced, set_last_synced
 from sheetsync.core.rules import Rules, load_rules
+from sheetsync.core.sheets import last_synced, set_last_synced
 from sheetsync.core.tables import find_sheet
 from sheetsync.core.values import normalize_header
 from sheetsync.workbook import RawWorkbook

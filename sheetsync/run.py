@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sheetsync.engine import SyncOutcome, sync_source
+from sheetsync.engine import SyncOutcome
 
 Echo = Callable[..., None]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from core_helpers import book
 
 from sheetsync.core.rules import Rules, load_rules
-from core_helpers import book
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 11, 16)          # a Monday: the window is 2026-10-19 .. 2026-11-15

@@ -73,7 +73,8 @@ def diagnose(metrics: Metrics, fix: Leak | None, rules: Rules) -> str:
         return f"{head} — the offer or the call structure is broken, not the leads."
     if _usable(size, rules) and size.value < d.min_average_deal_size:  # type: ignore[operator]
         head = _trend("Average deal size", size, money, rules)
-        return f"{head} — you are priced as custom work; sell one productized offer at a fixed price."
+        return (f"{head} — you are priced as custom work; sell one productized offer"
+                " at a fixed price.")
     if fix is not None:
         what = _LEAK_ADVICE.get(fix.kind, f"leaks ({fix.kind})")
         return f"{fix.stage} {what} — define it this week; it is the most upstream leak."

@@ -64,8 +64,8 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
                 continue                                    # fast path: row unchanged
             width = max(len(cells), len(grid[r - 1]) if grid and r <= len(grid) else 0)
             for c in range(1, width + 1):
-                new = cells[c - 1] if c <= len(cells) else None
-                if not same(_cell(grid, r, c), new):
+                cell = cells[c - 1] if c <= len(cells) else None
+                if not same(_cell(grid, r, c), cell):
                     changed += 1
         if grid is None:
             lines.append(f"{sheet.name}: new sheet ({len(sheet.rows)} rows)")

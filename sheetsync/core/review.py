@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import Leak, LeadRef, Metrics, OwnerGap, Review, VariantReplies
+from sheetsync.core.result import LeadRef, Leak, Metrics, OwnerGap, Review, VariantReplies
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import pct
 from sheetsync.core.validate import is_open

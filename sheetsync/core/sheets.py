@@ -173,7 +173,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None) -> Generat
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return GeneratedSheet("History", rows, col_widths=[10, 12] + [10] * 11 + [26, 80])
+    return GeneratedSheet("History", rows, col_widths=[10.0, 12.0] + [10.0] * 11 + [26.0, 80.0])
 
 
 def _carry(v: Value, fmt: Format) -> CellWrite | None:

@@ -118,7 +118,8 @@ def evaluate_blocks(
             rule="blocks-sheet-missing" if not sheet_present else "blocks-table-missing",
             message="No five-blocks map was found, so the blocks check was skipped."
             if not sheet_present
-            else "The Blocks sheet has no table with Block / Current owner / Current output headers.",
+            else "The Blocks sheet has no table with Block / Current owner / Current output"
+            " headers.",
             fix="Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
             severity="info",
         )
