@@ -1,0 +1,103 @@
+"""The Plan: only owned cells, in the right places, and History carried over."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core_helpers import book, lead, leads_grid, pipeline_grid
+
+from sheetsync.core.check import run_check
+from sheetsync.core.diff import describe_changes
+from sheetsync.core.plan import build_plan
+from sheetsync.workbook import NOTE_PREFIX, RawWorkbook
+
+AS_OF = dt.date(2026, 11, 16)
+
+
+def plan_for(raw: RawWorkbook, rules):
+    return build_plan(run_check(raw, rules, AS_OF), "2026-11-16T09:00:00+00:00")
+
+
+def operator_cells(raw: RawWorkbook) -> set[tuple[str, int, int]]:
+    return {(name, r, c) for name, grid in raw.sheets.items()
+            for r, row in enumerate(grid, start=1)
+            for c, v in enumerate(row, start=1) if v not in (None, "")}
+
+
+def test_plan_never_touches_an_operator_cell(rules):
+    raw = book(leads=[lead(), lead(ID="L2", Evidence="")])
+    plan = plan_for(raw, rules)
+    typed = operator_cells(raw)
+    for patch in plan.patches:
+        for (r, c) in patch.cells:
+            assert (patch.sheet, r, c) not in typed, (patch.sheet, r, c)
+
+
+def test_pipeline_owned_columns_by_header(rules, seed_book):
+    plan = plan_for(seed_book, rules)
+    pipe = next(p for p in plan.patches if p.sheet == "Pipeline")
+    # header on row 3 (title above), Measured/Status/Why are columns D/E/F
+    row = 3 + 1 + 1                                  # Input source #2 is the 2nd stage
+    assert pipe.cells[(row, 5)].value == "leak: blank — fix this week"
+    assert pipe.cells[(row, 4)].value is None
+    assert "blank" in pipe.cells[(row, 6)].value
+    assert {h.tone for h in pipe.highlights} == {"leak", "fix"}
+    assert all(h.key_col == 5 for h in pipe.highlights)
+
+
+def test_bare_worksheet_gets_owned_columns_appended(rules):
+    grid = [row[:2] for row in pipeline_grid(title=False)]
+    raw = RawWorkbook(source="bare.xlsx", sheets={"Pipeline": grid})
+    pipe = next(p for p in plan_for(raw, rules).patches if p.sheet == "Pipeline")
+    assert pipe.cells[(1, 3)].value == "Measured"
+    assert pipe.cells[(1, 4)].value == "Status"
+    assert pipe.cells[(1, 5)].value == "Why"
+    assert pipe.cells[(3, 4)].value.startswith("leak: blank")
+
+
+def test_leads_check_column_cleared_when_fine_and_noted_when_not(rules):
+    raw = book(leads=[lead(), lead(ID="L2", Evidence="")])
+    leads = next(p for p in plan_for(raw, rules).patches if p.sheet == "Leads")
+    check_col = leads_grid([])[0].index("Check") + 1
+    assert leads.cells[(2, check_col)].value is None
+    assert "without Evidence" in leads.cells[(3, check_col)].value
+    evidence_col = leads_grid([])[0].index("Evidence") + 1
+    assert leads.notes[(3, evidence_col)].startswith(NOTE_PREFIX)
+
+
+def test_history_keeps_past_weeks_and_replaces_this_one(rules):
+    old = [["Week", "As of"], ["2026-W44", dt.date(2026, 10, 26), 1.5],
+           ["2026-W47", dt.date(2026, 11, 16), 99]]
+    raw = book(History=old)
+    hist = next(g for g in plan_for(raw, rules).generated if g.name == "History")
+    weeks = [row[0].value for row in hist.rows[1:]]
+    assert weeks == ["2026-W44", "2026-W47"]
+    assert hist.rows[1][2].value == 1.5                         # carried over as it was
+    assert hist.rows[2][2].value != 99                          # this week recomputed
+
+
+def test_findings_sheet_links_each_finding_to_its_cell(rules):
+    raw = book(leads=[lead(ID="L2", Evidence="")])
+    findings = next(g for g in plan_for(raw, rules).generated if g.name == "Findings")
+    evidence_col = leads_grid([])[0].index("Evidence") + 1
+    letter = chr(64 + evidence_col)
+    row = next(r for r in findings.rows[1:] if r[4].value == "decision-needs-evidence")
+    assert row[0].link == f"'Leads'!{letter}2"
+
+
+def test_second_plan_over_its_own_result_changes_nothing(rules):
+    """Applying the plan to the grids (as a backend would) leaves nothing to change."""
+    raw = book(leads=[lead(), lead(ID="L2", Evidence="")])
+    plan = plan_for(raw, rules)
+    for patch in plan.patches:
+        grid = raw.sheets[patch.sheet]
+        for (r, c), cell in patch.cells.items():
+            while len(grid) < r:
+                grid.append([])
+            row = grid[r - 1]
+            row.extend([None] * (c - len(row)))
+            row[c - 1] = cell.value
+    for g in plan.generated:
+        raw.sheets[g.name] = [[c.value if c else None for c in row] for row in g.rows]
+    count, lines = describe_changes(plan_for(raw, rules), raw)
+    assert count == 0, lines
