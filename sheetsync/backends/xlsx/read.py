@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from sheetsync.backends.xlsx.safety import check_package
 from sheetsync.errors import SourceError
@@ -26,7 +27,8 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Ra
         book = CalamineWorkbook.from_path(str(path))
         for name in book.sheet_names:
             if wanted is None or wanted(name):
-                sheets[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheets[name] = cast(Grid, grid)
     except SourceError:
         raise
     except Exception as exc:  # calamine raises its own types; any of them ends the run
