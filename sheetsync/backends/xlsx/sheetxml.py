@@ -271,9 +271,8 @@ class SheetXml:
                 f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
             )
         block = "".join(blocks).encode()
-        last = None
-        for last in re.finditer(rb"</%sconditionalFormatting>" % p, self.data):
-            pass
+        ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, self.data))
+        last = ends[-1] if ends else None
         if last is not None:
             at = last.end()
         else:

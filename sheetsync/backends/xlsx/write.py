@@ -22,7 +22,7 @@ from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewri
 from sheetsync.backends.xlsx.sheetxml import MARK, Cell, SheetXml, col_letters, text_cell
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
-from sheetsync.workbook import CellWrite, GeneratedSheet, Highlight, Plan, SheetPatch
+from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Highlight, Plan, SheetPatch
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -132,7 +132,8 @@ def render(cell: CellWrite | None, pkg: Package) -> Cell:
     if isinstance(v, str):
         return text_cell(v, pkg.styles.xf("text", bold=cell.bold, wrap=cell.wrap))
     if isinstance(v, dt.date):
-        fmt = "datetime" if isinstance(v, dt.datetime) and cell.format == "datetime" else "date"
+        fmt: Format = ("datetime" if isinstance(v, dt.datetime) and cell.format == "datetime"
+                       else "date")
         return Cell("num", _number(_serial(v, pkg.date1904)), pkg.styles.xf(fmt, bold=cell.bold))
     return Cell("num", _number(float(v)), pkg.styles.xf(cell.format, bold=cell.bold),
                 keep_style=False)
