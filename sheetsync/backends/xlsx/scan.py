@@ -1,0 +1,187 @@
+"""What calamine does not tell: where each sheet lives, error cells, and the used range.
+
+calamine turns an error cell (`#REF!`, `#DIV/0!`) into "" and builds each sheet as one
+dense block from A1 to the furthest cell with a value, so a stray value in XFD1048576
+would ask it for seventeen billion cells (it aborts the process).  One streaming pass
+over a sheet's XML, with byte searches rather than a parser (it is the hot path for a
+50,000-lead log), finds the error cells and bounds the used range before calamine runs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+from sheetsync.backends.xlsx.safety import fail, stream_part
+from sheetsync.workbook import CellError
+
+MAX_CELLS = 20_000_000            # ~800 MB as calamine cells plus Python lists
+REF = re.compile(rb'r="([A-Z]{1,3})(\d+)"')
+SINGLE = 26                       # columns A..Z: the bound when no reference has two letters
+SPILL = 4 << 20                   # a cell this long is cut through rather than carried
+_UNUSUAL: dict[int, re.Pattern[bytes]] = {}
+# A content cell: `<c ...>` that is not self-closing (calamine skips valueless cells).
+CONTENT_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+VALUE = re.compile(rb"<v>([^<]*)</v>")
+ERROR_MARK = b't="e"'
+TRUE_WORDS = {"1", "true", "on"}
+
+
+@dataclass
+class SheetScan:
+    """What one pass over a sheet's XML found (rows and columns are 1-based)."""
+
+    max_row: int = 0                  # an upper bound on the last row with a value
+    max_col: int = 0                  # an upper bound on the last column with a value
+    errors: dict[tuple[int, int], CellError] = field(default_factory=dict)
+
+
+@dataclass
+class BookMap:
+    """workbook.xml as the reader needs it: sheet name -> zip part, and the date system."""
+
+    parts: dict[str, str]
+    date1904: bool = False
+
+
+def col_number(letters: bytes) -> int:
+    """A1 column letters as a 1-based number (b"A" -> 1, b"XFD" -> 16384)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def book_map(path: Path, zf: zipfile.ZipFile) -> BookMap:
+    """Sheet names and their worksheet parts, from workbook.xml and its relationships.
+
+    Matches elements by local name so Transitional and Strict Open XML read alike.
+    """
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels_name = "xl/_rels/workbook.xml.rels"
+        rels = ElementTree.fromstring(zf.read(rels_name)) if rels_name in zf.NameToInfo else None
+    except Exception as exc:       # ParseError, DTDForbidden, EntitiesForbidden...
+        raise fail(path, "its workbook part is not readable XML; open it in Excel and save"
+                   " it again") from exc
+    targets: dict[str, str] = {}
+    for rel in rels if rels is not None else []:
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id", "")] = part
+    parts: dict[str, str] = {}
+    date1904 = False
+    for el in book.iter():
+        local = el.tag.rsplit("}", 1)[-1]
+        if local == "workbookPr":
+            date1904 = str(el.get("date1904", "")).lower() in TRUE_WORDS
+        elif local == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), "")
+            name = el.get("name")
+            if name is not None and rid in targets:
+                parts[name] = targets[rid]
+    return BookMap(parts=parts, date1904=date1904)
+
+
+def scan_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet: str) -> SheetScan:
+    """Error cells and a bound on the used range of one worksheet part.
+
+    Raises SourceError naming the sheet and the far cell when the used range would be
+    more than MAX_CELLS cells (a stray value far below or to the right of the data).
+    """
+    info = zf.getinfo(part)
+    scan = SheetScan()
+    digits = 1                      # every row number seen so far has at most this many digits
+    carry = b""
+    for chunk in stream_part(path, zf, info):
+        buf = carry + chunk
+        # Cut before the last opening cell or row tag: the body holds whole cells only.
+        cut = max(buf.rfind(b"<c "), buf.rfind(b"<row "))
+        if cut <= 0:
+            if len(buf) < SPILL:
+                carry = buf
+                continue
+            body, carry = buf, buf[-64:]    # one enormous cell: overlap so no ref is split
+        else:
+            body, carry = buf[:cut], buf[cut:]
+        digits = _bound(body, scan, digits)
+        if ERROR_MARK in body:
+            _errors(body, scan)
+    if carry:
+        digits = _bound(carry, scan, digits)
+        if ERROR_MARK in carry:
+            _errors(carry, scan)
+    if scan.max_col:
+        scan.max_row = 10**digits - 1
+    if scan.max_row * scan.max_col > MAX_CELLS:
+        _exact(path, zf, info, sheet, scan)
+    return scan
+
+
+def _bound(body: bytes, scan: SheetScan, digits: int) -> int:
+    """Raise `scan.max_col` and the row-digit count to cover every reference in `body`.
+
+    Columns past Z are found exactly; rows are bounded by their number of digits.  One
+    regex pass looks only for the unusual references (columns past Z, rows with more
+    digits than the last cell of the chunk), so a plain 26-column log costs one search.
+    """
+    last = body.rfind(b'<c r="')
+    if last >= 0 and (m := REF.match(body, last + 3)):
+        digits = max(digits, len(m.group(2)))
+    if scan.max_col < SINGLE and b"<c" in body:
+        scan.max_col = SINGLE
+    pattern = _UNUSUAL.get(digits)
+    if pattern is None:
+        pattern = _UNUSUAL[digits] = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]\d{%d})' % (digits + 1))
+    if pattern.search(body) is None:
+        return digits
+    for m in REF.finditer(body):
+        digits = max(digits, len(m.group(2)))
+        scan.max_col = max(scan.max_col, col_number(m.group(1)))
+    return digits
+
+
+def _errors(body: bytes, scan: SheetScan) -> None:
+    pos = body.find(ERROR_MARK)
+    while pos >= 0:
+        start = body.rfind(b"<c ", 0, pos)
+        end = body.find(b"</c>", pos)
+        if start >= 0 and end >= 0:
+            cell = body[start:end]
+            ref = REF.search(cell, 0, cell.find(b">") + 1 or len(cell))
+            value = VALUE.search(cell)
+            if ref and value:
+                code = value.group(1).decode("utf-8", "replace").strip()
+                key = (int(ref.group(2)), col_number(ref.group(1)))
+                scan.errors[key] = CellError(code or "#N/A")
+        pos = body.find(ERROR_MARK, pos + 1)
+
+
+def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
+           scan: SheetScan) -> None:
+    """The slow, exact used range, only when the fast bound is too big to trust."""
+    max_row = max_col = 0
+    far = ""
+    carry = b""
+    for chunk in stream_part(path, zf, info):
+        buf = carry + chunk
+        cut = buf.rfind(b">") + 1
+        body, carry = buf[:cut], buf[cut:]
+        for m in CONTENT_CELL.finditer(body):
+            row, col = int(m.group(2)), col_number(m.group(1))
+            if row > max_row or col > max_col:
+                far = (m.group(1) + m.group(2)).decode()
+            max_row, max_col = max(max_row, row), max(max_col, col)
+    scan.max_row, scan.max_col = max_row, max_col
+    if max_row * max_col > MAX_CELLS:
+        raise fail(path, f"sheet {sheet!r} has a value as far out as {far}, which makes it"
+                   f" {max_row:,} rows by {max_col:,} columns; delete the stray cells beyond"
+                   " your data (Ctrl+End shows the last one) and save again")
