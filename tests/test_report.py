@@ -70,7 +70,8 @@ def test_blank_worksheet_is_one_page_with_guides(tmp_path, rules):
 
 @needs_pdf
 def test_review_lists_what_needs_a_decision(tmp_path, rules):
-    leads = [lead(ID="L1", Evidence=""), lead(ID="L2", **{"Next action date": dt.date(2026, 11, 2)})]
+    leads = [lead(ID="L1", Evidence=""),
+             lead(ID="L2", **{"Next action date": dt.date(2026, 11, 2)})]
     out = render_report(tmp_path / "r.pdf", result=result_for(leads=leads), rules=rules,
                         review=True)
     count, text = pages(out)
