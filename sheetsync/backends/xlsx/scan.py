@@ -26,7 +26,7 @@ SINGLE = 26                       # columns A..Z: the bound when no reference ha
 SPILL = 4 << 20                   # a cell this long is cut through rather than carried
 _UNUSUAL: dict[int, re.Pattern[bytes]] = {}
 # A content cell: `<c ...>` that is not self-closing (calamine skips valueless cells).
-CONTENT_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+CONTENT_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
 VALUE = re.compile(rb"<v>([^<]*)</v>")
 ERROR_MARK = b't="e"'
 TRUE_WORDS = {"1", "true", "on"}
@@ -169,7 +169,7 @@ def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
            scan: SheetScan) -> None:
     """The slow, exact used range, only when the fast bound is too big to trust."""
     max_row = max_col = 0
-    far = ""
+    row_ref = col_ref = ""
     carry = b""
     for chunk in stream_part(path, zf, info):
         buf = carry + chunk
@@ -177,11 +177,12 @@ def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
         body, carry = buf[:cut], buf[cut:]
         for m in CONTENT_CELL.finditer(body):
             row, col = int(m.group(2)), col_number(m.group(1))
-            if row > max_row or col > max_col:
-                far = (m.group(1) + m.group(2)).decode()
-            max_row, max_col = max(max_row, row), max(max_col, col)
+            if row > max_row:
+                max_row, row_ref = row, (m.group(1) + m.group(2)).decode()
+            if col > max_col:
+                max_col, col_ref = col, (m.group(1) + m.group(2)).decode()
     scan.max_row, scan.max_col = max_row, max_col
     if max_row * max_col > MAX_CELLS:
-        raise fail(path, f"sheet {sheet!r} has a value as far out as {far}, which makes it"
-                   f" {max_row:,} rows by {max_col:,} columns; delete the stray cells beyond"
-                   " your data (Ctrl+End shows the last one) and save again")
+        raise fail(path, f"sheet {sheet!r} spans {max_row:,} rows (down to {row_ref}) by"
+                   f" {max_col:,} columns (out to {col_ref}), too big to read; delete the"
+                   " stray cells beyond your data (Ctrl+End shows the last one) and save again")
