@@ -8,7 +8,7 @@ empty — never a crash, never a silent guess.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -98,7 +98,7 @@ def _parsers(rules: Rules) -> dict[str, Parser]:
 _LEADS = TypeAdapter(list[Lead])
 
 
-def _text_column(column: list[Value]) -> list[str]:
+def _text_column(column: Sequence[Value]) -> list[str]:
     return [
         v.strip() if type(v) is str else ("" if v is None else values.text_of(v))
         for v in column

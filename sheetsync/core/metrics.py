@@ -148,26 +148,46 @@ def _breakdown(
 
 
 def weekly(leads: list[Lead], last: dt.date, weeks: int) -> list[WeekRow]:
-    """One row per ISO week, the `weeks` weeks ending with the week of `last`."""
-    monday = last - dt.timedelta(days=last.weekday())
+    """One row per ISO week, the `weeks` weeks ending with the week of `last` (one pass)."""
+    first = last - dt.timedelta(days=last.weekday()) - dt.timedelta(weeks=weeks - 1)
+    span = 7 * weeks
+
+    def slot(d: dt.date | None) -> int | None:
+        if d is None:
+            return None
+        days = (d - first).days
+        return days // 7 if 0 <= days < span else None
+
+    n = [0] * weeks
+    decided = [0] * weeks
+    pursued = [0] * weeks
+    won = [0] * weeks
+    lost = [0] * weeks
+    for lead in leads:
+        w = slot(lead.date_in)
+        if w is not None:
+            n[w] += 1
+            if lead.decision is not None:
+                decided[w] += 1
+                pursued[w] += lead.decision == "pursue"
+        if lead.decision == "pursue" and lead.stage in ("won", "lost"):
+            c = slot(lead.closed_date)
+            if c is not None:
+                if lead.stage == "won":
+                    won[c] += 1
+                else:
+                    lost[c] += 1
     rows = []
-    for i in range(weeks - 1, -1, -1):
-        start = monday - dt.timedelta(weeks=i)
-        w = Window(start=start, end=start + dt.timedelta(days=6), weeks=1)
-        pursued, decided = qualified(leads, w)
-        won, closed = converted(leads, w)
+    for i in range(weeks):
+        start = first + dt.timedelta(weeks=i)
         iso = start.isocalendar()
+        closed = won[i] + lost[i]
         rows.append(
             WeekRow(
-                week=f"{iso.year}-W{iso.week:02d}",
-                start=start,
-                leads=sum(1 for x in leads if _inside(x.date_in, w)),
-                decided=decided,
-                pursued=pursued,
-                won=won,
-                lost=closed - won,
-                qualified_rate=pursued / decided if decided else None,
-                conversion_rate=won / closed if closed else None,
+                week=f"{iso.year}-W{iso.week:02d}", start=start, leads=n[i],
+                decided=decided[i], pursued=pursued[i], won=won[i], lost=lost[i],
+                qualified_rate=pursued[i] / decided[i] if decided[i] else None,
+                conversion_rate=won[i] / closed if closed else None,
             )
         )
     return rows

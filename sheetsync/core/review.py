@@ -11,10 +11,9 @@ import datetime as dt
 import statistics
 
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import LeadRef, Leak, Metrics, OwnerGap, Review, VariantReplies
+from sheetsync.core.result import Leak, Metrics, OwnerGap, Review, VariantReplies
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import pct
-from sheetsync.core.validate import is_open
 
 _CHANGE = {
     "Input source #1": "name your main input source and count what it brings each week",
@@ -26,8 +25,9 @@ _CHANGE = {
 }
 
 
-def _ref(lead: Lead, detail: str = "") -> LeadRef:
-    return LeadRef(row=lead.row, lead=lead.name(), owner=lead.owner, detail=detail)
+def _ref(lead: Lead, detail: str = "") -> dict[str, object]:
+    """A LeadRef as a plain dict; the Review is validated once at the end (fast)."""
+    return {"row": lead.row, "lead": lead.name(), "owner": lead.owner, "detail": detail}
 
 
 def build_review(
@@ -37,27 +37,37 @@ def build_review(
     """The review's sections, each a list of leads (with rows) or counts."""
     research = rules.handoffs.research
     w = metrics.window
-    review = Review()
+    closed_stages = rules.closed_stages
+    routable: list[dict[str, object]] = []
+    no_evidence: list[dict[str, object]] = []
+    overdue: list[dict[str, object]] = []
+    meetings: dict[str, list[dict[str, object]]] = {}
     for lead in leads:
-        if lead.decision is None and is_open(lead, rules):
-            missing = [k for k in research if not lead.has(k)]
+        is_open = lead.decision != "skip" and lead.stage not in closed_stages
+        if lead.decision is None and is_open:
+            missing = [k for k in research if not getattr(lead, k)]
             if missing:
-                review.new_not_routable.append(_ref(lead, "missing " + ", ".join(missing)))
-        if lead.decision == "pursue" and not lead.has("evidence"):
-            review.qualified_without_evidence.append(_ref(lead))
-        if is_open(lead, rules) and lead.next_action_date and lead.next_action_date < as_of:
+                routable.append(_ref(lead, "missing " + ", ".join(missing)))
+        if lead.decision == "pursue" and not lead.evidence:
+            no_evidence.append(_ref(lead))
+        if is_open and lead.next_action_date and lead.next_action_date < as_of:
             late = (as_of - lead.next_action_date).days
-            review.overdue.append(_ref(lead, f"{late} days late: {lead.next_action}".strip(": ")))
+            overdue.append(_ref(lead, f"{late} days late: {lead.next_action}".strip(": ")))
         closed_in = lead.closed_date is not None and w.start <= lead.closed_date <= w.end
         if lead.stage in ("won", "lost") and closed_in:
-            review.meetings.setdefault(lead.stage, []).append(_ref(lead))
+            meetings.setdefault(lead.stage, []).append(_ref(lead))
         elif lead.stage == "nurture" or lead.decision == "nurture":
             if lead.date_in is not None and w.start <= lead.date_in <= w.end:
-                review.meetings.setdefault("nurture", []).append(_ref(lead))
-    review.replies_by_variant = _replies(leads)
-    review.owner_gaps = _owner_gaps(metrics)
-    review.one_change = _one_change(fix, diagnosis)
-    return review
+                meetings.setdefault("nurture", []).append(_ref(lead))
+    return Review.model_validate({
+        "new_not_routable": routable,
+        "qualified_without_evidence": no_evidence,
+        "overdue": overdue,
+        "meetings": meetings,
+        "replies_by_variant": _replies(leads),
+        "owner_gaps": _owner_gaps(metrics),
+        "one_change": _one_change(fix, diagnosis),
+    })
 
 
 def _replies(leads: list[Lead]) -> list[VariantReplies]:

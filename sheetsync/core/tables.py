@@ -27,6 +27,7 @@ class Table:
     last_col: int                           # rightmost non-empty header column
     rows: list[tuple[int, Sequence[Value]]] = field(default_factory=list)  # (row, cells)
     unknown: list[str] = field(default_factory=list)
+    _columns: list[tuple[Value, ...]] | None = field(default=None, repr=False)
 
     def cell(self, cells: Sequence[Value], key: str) -> Value:
         """The value of column `key` in one row (None when the column is absent)."""
@@ -35,13 +36,14 @@ class Table:
             return None
         return cells[col - 1]
 
-    def column_values(self, key: str) -> list[Value]:
+    def column_values(self, key: str) -> Sequence[Value]:
         """Every row's value in column `key`, in row order."""
         col = self.columns.get(key)
         if col is None:
             return [None] * len(self.rows)
-        i = col - 1
-        return [cells[i] if i < len(cells) else None for _, cells in self.rows]
+        if self._columns is None:
+            self._columns = _transpose([cells for _, cells in self.rows])
+        return self._columns[col - 1] if col <= len(self._columns) else [None] * len(self.rows)
 
     def owned_column(self, key: str, order: Sequence[str]) -> int:
         """The column of owned `key`: its header if present, else the next free one.
@@ -59,6 +61,14 @@ class Table:
             if k == key:
                 return nxt
         raise KeyError(key)
+
+
+def _transpose(rows: list[Sequence[Value]]) -> list[tuple[Value, ...]]:
+    """Rows to columns in one C-level pass (rows padded to one width first if ragged)."""
+    width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    return list(zip(*rows, strict=True))
 
 
 def is_empty(v: Value) -> bool:

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
+
+from pydantic import TypeAdapter
 
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Finding
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import money
+
+Raw = dict[str, Any]
+_FINDINGS = TypeAdapter(list[Finding])
 
 
 class _Ctx:
@@ -34,16 +40,10 @@ class _Ctx:
         return self.headers.get(key, key)
 
     def finding(self, lead: Lead, key: str, rule: str, message: str, fix: str,
-                severity: str = "error") -> Finding:
-        return Finding(
-            sheet=self.sheet,
-            row=lead.row,
-            column=self.header(key),
-            rule=rule,
-            message=message,
-            fix=fix,
-            severity=severity,  # type: ignore[arg-type]
-        )
+                severity: str = "error") -> Raw:
+        """A finding as a plain dict; `validate` turns them all into Findings at once."""
+        return {"sheet": self.sheet, "row": lead.row, "column": self.header(key),
+                "rule": rule, "message": message, "fix": fix, "severity": severity}
 
 
 def is_open(lead: Lead, rules: Rules) -> bool:
@@ -56,21 +56,22 @@ def validate(
 ) -> list[Finding]:
     """Every handoff and qualification finding for the lead log, in row order."""
     ctx = _Ctx(sheet, headers, rules, as_of)
-    out: list[Finding] = []
+    out: list[Raw] = []
     for lead in leads:
         out.extend(_research(lead, ctx))
         out.extend(_qualification(lead, ctx))
         out.extend(_outreach(lead, ctx))
         out.extend(_follow_up(lead, ctx))
         out.extend(_crm(lead, ctx))
-    return out
+    return _FINDINGS.validate_python(out)
 
 
 def _missing(lead: Lead, keys: list[str]) -> list[str]:
-    return [k for k in keys if not lead.has(k)]
+    # Text is stripped when parsed, so "" (and None) is what "missing" looks like.
+    return [k for k in keys if not getattr(lead, k)]
 
 
-def _research(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+def _research(lead: Lead, ctx: _Ctx) -> Iterator[Raw]:
     """Research → qualification: research complete before a Decision."""
     if lead.decision is None:
         return
@@ -84,7 +85,7 @@ def _research(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-def _qualification(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+def _qualification(lead: Lead, ctx: _Ctx) -> Iterator[Raw]:
     """Qualification → outreach: a Decision needs a reason and evidence; pursue meets criteria."""
     if lead.decision is None:
         return
@@ -143,7 +144,7 @@ def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
     return high or any(k in text for k in ctx.sensitive)
 
 
-def _outreach(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+def _outreach(lead: Lead, ctx: _Ctx) -> Iterator[Raw]:
     """Outreach only for pursue leads with evidence; high-value or sensitive need approval."""
     if lead.sent_date is None:
         return
@@ -168,7 +169,7 @@ def _outreach(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-def _follow_up(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+def _follow_up(lead: Lead, ctx: _Ctx) -> Iterator[Raw]:
     """Outreach → follow-up: a next touch and a stop condition; no touch after a stop reply."""
     stopped = lead.reply_status in ctx.stop
     if stopped and lead.next_touch_date is not None:
@@ -195,7 +196,7 @@ def _follow_up(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
         )
 
 
-def _crm(lead: Lead, ctx: _Ctx) -> Iterator[Finding]:
+def _crm(lead: Lead, ctx: _Ctx) -> Iterator[Raw]:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
     if lead.stage in ctx.closed and lead.closed_date is None:
         yield ctx.finding(
