@@ -17,7 +17,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from sheetsync.backends.xlsx.safety import fail, stream_part
+from sheetsync.backends.xlsx.safety import fail, stream_part, workbook_part
 from sheetsync.workbook import CellError
 
 MAX_CELLS = 20_000_000            # ~800 MB as calamine cells plus Python lists
@@ -62,9 +62,11 @@ def book_map(path: Path, zf: zipfile.ZipFile) -> BookMap:
 
     Matches elements by local name so Transitional and Strict Open XML read alike.
     """
+    book_part = workbook_part(zf)
+    folder, file = posixpath.split(book_part)
     try:
-        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels_name = "xl/_rels/workbook.xml.rels"
+        book = ElementTree.fromstring(zf.read(book_part))
+        rels_name = posixpath.join(folder, "_rels", file + ".rels")
         rels = ElementTree.fromstring(zf.read(rels_name)) if rels_name in zf.NameToInfo else None
     except Exception as exc:       # ParseError, DTDForbidden, EntitiesForbidden...
         raise fail(path, "its workbook part is not readable XML; open it in Excel and save"
@@ -75,14 +77,14 @@ def book_map(path: Path, zf: zipfile.ZipFile) -> BookMap:
         if target.startswith("/"):
             part = target.lstrip("/")
         else:
-            part = posixpath.normpath(posixpath.join("xl", target))
+            part = posixpath.normpath(posixpath.join(folder, target))
         targets[rel.get("Id", "")] = part
     parts: dict[str, str] = {}
     date1904 = False
     for el in book.iter():
         local = el.tag.rsplit("}", 1)[-1]
-        if local == "workbookPr":
-            date1904 = str(el.get("date1904", "")).lower() in TRUE_WORDS
+        if local == "workbookPr" and "date1904" in el.attrib:   # x15:workbookPr has none
+            date1904 = str(el.get("date1904")).lower() in TRUE_WORDS
         elif local == "sheet":
             rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), "")
             name = el.get("name")
