@@ -326,3 +326,39 @@ def test_corpus_strict_workbook_reads() -> None:
     plain = read_workbook(_corpus("sheet_visibility.xlsx"))
     assert list(book.sheets) == list(plain.sheets)
     assert list(book.sheets.values()) == list(plain.sheets.values())
+
+
+def _generated_bad_files(folder: Path) -> list[Path]:
+    """A few of the bad files above, for the CLI: empty, CSV, truncated, not a workbook."""
+    folder.mkdir(exist_ok=True)
+    empty = folder / "empty.xlsx"
+    empty.write_bytes(b"")
+    csv = folder / "leads.xlsx"
+    csv.write_text("ID,Lead\nL1,Acme\n")
+    good = write_book(folder / "good.xlsx", LEADS)
+    cut = folder / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[:300])
+    photos = folder / "photos.xlsx"
+    with zipfile.ZipFile(photos, "w") as zf:
+        zf.writestr("holiday.txt", "sun")
+    return [empty, csv, cut, photos, good]
+
+
+def test_cli_check_on_corpus_and_bad_files_never_shows_a_traceback(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sheetsync.cli import main
+
+    runner = CliRunner()
+    for path in corpus_files() + _generated_bad_files(tmp_path / "bad"):
+        start = time.perf_counter()
+        result = runner.invoke(main, ["check", str(path), "--as-of", "2026-11-16"])
+        output = result.output
+        assert result.exit_code in (0, 1, 2), (path.name, result.exit_code, output)
+        assert "Traceback" not in output, path.name
+        if result.exception is not None:
+            assert isinstance(result.exception, SystemExit), (path.name, repr(result.exception))
+        if result.exit_code == 2:
+            lines = [line for line in output.splitlines() if line.strip()]
+            assert len(lines) == 1, (path.name, output)
+        assert time.perf_counter() - start < 5.0, path.name
