@@ -66,14 +66,16 @@ class Cell:
 
 
 def text_cell(value: str, style: int | None) -> Cell:
-    safe = escape(_xml_chars(value))
+    safe = escape(xml_chars(value))
     return Cell("str", safe, style)
 
 
-def _xml_chars(value: str) -> str:
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_chars(value: str) -> str:
     """Drop characters XML 1.0 cannot carry (control characters from pasted text)."""
-    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20) if any(
-        ord(ch) < 0x20 for ch in value) else value
+    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
 
 
 class SheetXml:

@@ -16,10 +16,17 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewrite
-from sheetsync.backends.xlsx.sheetxml import MARK, Cell, SheetXml, col_letters, text_cell
+from sheetsync.backends.xlsx.sheetxml import (
+    MARK,
+    Cell,
+    SheetXml,
+    col_letters,
+    text_cell,
+    xml_chars,
+)
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
 from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Highlight, Plan, SheetPatch
@@ -174,6 +181,8 @@ def generated_xml(sheet: GeneratedSheet, pkg: Package) -> bytes:
     """A whole tool-only worksheet: frozen bold header rows, widths, internal links."""
     rows, links = [], []
     width = 1
+    letters = [col_letters(c) for c in range(1, 1 + max((len(r) for r in sheet.rows), default=1))]
+    text_styles: dict[tuple[bool, bool], str] = {}
     for r, cells in enumerate(sheet.rows, start=1):
         parts = []
         for c, cell in enumerate(cells, start=1):
@@ -181,8 +190,17 @@ def generated_xml(sheet: GeneratedSheet, pkg: Package) -> bytes:
                 continue
             if r <= sheet.header_rows and not cell.bold:
                 cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
-            ref = f"{col_letters(c)}{r}"
-            parts.append(render(cell, pkg).xml(ref, None, "").decode())
+            ref = f"{letters[c - 1]}{r}"
+            value = cell.value
+            if isinstance(value, str):          # the common case, kept out of Cell objects
+                key = (cell.bold, cell.wrap)
+                if key not in text_styles:
+                    s = pkg.styles.xf("text", bold=cell.bold, wrap=cell.wrap)
+                    text_styles[key] = f' s="{s}"' if s is not None else ""
+                parts.append(f'<c r="{ref}"{text_styles[key]} t="inlineStr"><is><t'
+                             f' xml:space="preserve">{escape(xml_chars(value))}</t></is></c>')
+            else:
+                parts.append(render(cell, pkg).xml(ref, None, "").decode())
             width = max(width, c)
             if cell.link:
                 links.append(f"<hyperlink ref=\"{ref}\" location={quoteattr(cell.link)}"
