@@ -53,6 +53,10 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
                 lines.append(f"{patch.sheet}!{_ref(r, c)}: {_show(old)} -> {_show(new.value)}")
     for sheet in plan.generated:
         grid = raw.sheets.get(sheet.name)
+        if grid is None:
+            count += sum(1 for row in sheet.rows for c in row if c is not None)
+            lines.append(f"{sheet.name}: new sheet ({len(sheet.rows)} rows)")
+            continue
         changed = 0
         height = max(len(sheet.rows), len(grid or []))
         for r in range(1, height + 1):
@@ -67,9 +71,7 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
                 cell = cells[c - 1] if c <= len(cells) else None
                 if not same(_cell(grid, r, c), cell):
                     changed += 1
-        if grid is None:
-            lines.append(f"{sheet.name}: new sheet ({len(sheet.rows)} rows)")
-        elif changed:
+        if changed:
             lines.append(f"{sheet.name}: rewritten ({changed} cells change)")
         count += changed
     return count, lines

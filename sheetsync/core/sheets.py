@@ -33,7 +33,8 @@ METRIC_LABELS = {
 
 
 def _t(v: object, bold: bool = False) -> CellWrite | None:
-    return None if v is None or v == "" else CellWrite(str(v), bold=bold)
+    return None if v is None or v == "" else CellWrite(v if type(v) is str else str(v),
+                                                        "text", bold)
 
 
 def _n(v: float | int | None, fmt: Format = "number") -> CellWrite | None:

@@ -82,7 +82,8 @@ def _write(dst: zipfile.ZipFile, name: str, data: bytes, like: zipfile.ZipInfo |
     info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like else 0o600 << 16
-    dst.writestr(info, data, compresslevel=6)
+    # Big parts (a long lead log) compress fast; small ones compress well.
+    dst.writestr(info, data, compresslevel=1 if len(data) > (1 << 20) else 6)
 
 
 @contextlib.contextmanager

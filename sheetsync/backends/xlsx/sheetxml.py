@@ -192,10 +192,10 @@ class SheetXml:
         if not todo:
             return body
         n_cells = body.count(b"<" + pre + b"c ") + body.count(b"<" + pre + b"c>")
-        refs = list(_REF.finditer(body))
-        if len(refs) != n_cells:
+        if body.count(b' r="') != n_cells:
             return None                          # some cell has no r="": go slow
-        if refs and col_number(refs[-1].group(1)) >= min(todo):
+        last = _REF.search(body, body.rfind(b' r="')) if n_cells else None
+        if last is not None and col_number(last.group(1)) >= min(todo):
             return None
         return body + b"".join(todo[c].xml(f"{col_letters(c)}{r}", None, self.prefix)
                                for c in sorted(todo))
@@ -213,9 +213,20 @@ class SheetXml:
         return found
 
     # -- sheet furniture ---------------------------------------------------------------
+    def _split(self) -> tuple[bytes, bytes, bytes]:
+        """(before <sheetData, the sheetData element, after it): furniture lives outside."""
+        start = self.data.find(b"<%ssheetData" % self.prefix.encode())
+        end_tag = b"</%ssheetData>" % self.prefix.encode()
+        end = self.data.rfind(end_tag)
+        if start < 0:
+            return self.data, b"", b""
+        end = end + len(end_tag) if end >= 0 else self.data.index(b">", start) + 1
+        return self.data[:start], self.data[start:end], self.data[end:]
+
     def extend_dimension(self, max_row: int, max_col: int) -> None:
+        head, body, tail = self._split()
         m = re.search(rb'<%sdimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"' % self.p,
-                      self.data)
+                      head)
         if not m:
             return
         c1, r1 = m.group(1).decode(), int(m.group(2))
@@ -226,12 +237,13 @@ class SheetXml:
         ref = f"{c1}{r1}:{new_c2}{new_r2}".encode()
         old = m.group(0)
         new = old[: old.index(b'ref="') + 5] + ref + b'"'
-        self.data = self.data[: m.start()] + new + self.data[m.end():]
+        self.data = head[: m.start()] + new + head[m.end():] + body + tail
 
     def set_widths(self, widths: dict[int, float]) -> None:
         """Give owned columns a width when no <col> of the operator's covers them."""
         p, pre = self.p, self.prefix.encode()
-        cols = re.search(rb"<%scols>(.*?)</%scols>" % (p, p), self.data, re.S)
+        head, body_, tail = self._split()
+        cols = re.search(rb"<%scols>(.*?)</%scols>" % (p, p), head, re.S)
         spans = [(int(a), int(b)) for a, b in re.findall(
             rb'<%scol\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"' % p, cols.group(1))] if cols else []
         new = {c: w for c, w in widths.items() if not any(a <= c <= b for a, b in spans)}
@@ -245,11 +257,9 @@ class SheetXml:
         body = b"".join(x for _, x in sorted(items, key=lambda t: t[0]))
         block = b"<%scols>%s</%scols>" % (pre, body, pre)
         if cols:
-            self.data = self.data[: cols.start()] + block + self.data[cols.end():]
+            self.data = head[: cols.start()] + block + head[cols.end():] + body_ + tail
         else:
-            at = re.search(rb"<%ssheetData\b" % p, self.data)
-            assert at is not None
-            self.data = self.data[: at.start()] + block + self.data[at.start():]
+            self.data = head + block + body_ + tail
 
     def set_conditional_formats(self, rules: Iterable[tuple[str, str, int]]) -> None:
         """Replace sheetsync's own conditional formats with (sqref, formula, dxf id) rules."""
@@ -259,11 +269,13 @@ class SheetXml:
                           % (p, p, p) + b"|" +
                           rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
                           rb'N\("sheetsync"\)=0.*?</%sconditionalFormatting>' % (p, p, p), re.S)
-        self.data = ours.sub(b"", self.data)
+        head, body, tail = self._split()
+        tail = ours.sub(b"", tail)
+        self.data = head + body + tail
         rules = list(rules)
         if not rules:
             return
-        prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', self.data)]
+        prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', tail)]
         first = max(prios, default=0) + 1
         blocks = []
         for k, (sqref, formula, dxf) in enumerate(rules):
@@ -273,17 +285,15 @@ class SheetXml:
                 f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
             )
         block = "".join(blocks).encode()
-        ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, self.data))
-        last = ends[-1] if ends else None
-        if last is not None:
-            at = last.end()
+        ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, tail))
+        if ends:
+            at = ends[-1].end()
         else:
-            at = len(self.data) - len(b"</%sworksheet>" % pre.encode())
             for tag in AFTER_CF:
-                m = re.search(rb"<%s%s\b" % (p, tag.encode()), self.data)
+                m = re.search(rb"<%s%s\b" % (p, tag.encode()), tail)
                 if m:
                     at = m.start()
                     break
             else:
-                at = self.data.rindex(b"</%sworksheet>" % pre.encode())
-        self.data = self.data[:at] + block + self.data[at:]
+                at = tail.rindex(b"</%sworksheet>" % pre.encode())
+        self.data = head + body + tail[:at] + block + tail[at:]
