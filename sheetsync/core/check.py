@@ -110,6 +110,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     if leads_table is not None:
         findings += validate(leads, leads_table.sheet, leads_table.headers, rules, as_of)
 
+    order = {name: i for i, name in enumerate(names)}
+    findings.sort(key=lambda f: (order.get(f.sheet, len(order)), f.row or 0))
     fix = fix_this_week(leaks, rules)
     if fix is not None:
         for row in rows:
