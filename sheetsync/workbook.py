@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Union
 
 Value = Union[None, str, int, float, bool, dt.date, dt.datetime, dt.time, "CellError"]
@@ -39,6 +40,16 @@ class RawWorkbook:
     sheets: dict[str, Grid]
     title: str = ""                  # file name or spreadsheet title, for messages
     date1904: bool = False           # informational; grids already hold real dates
+
+
+@lru_cache(maxsize=1024)
+def column_letter(col: int) -> str:
+    """1 -> "A", 28 -> "AB": the column's name as the spreadsheet shows it."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 # --- what the core asks a backend to write -------------------------------------------

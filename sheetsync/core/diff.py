@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sheetsync.core.values import text_of
-from sheetsync.workbook import CellWrite, Grid, Plan, RawWorkbook, Value
+from sheetsync.workbook import CellWrite, Grid, Plan, RawWorkbook, Value, column_letter
 
 
 def _cell(grid: Grid | None, row: int, col: int) -> Value:
@@ -78,8 +78,4 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
 
 
 def _ref(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(col)}{row}"

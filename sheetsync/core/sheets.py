@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.review import owner_gap_line
 from sheetsync.core.tables import is_empty
-from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Plan, RawWorkbook, Value
+from sheetsync.workbook import (
+    CellWrite,
+    Format,
+    GeneratedSheet,
+    Plan,
+    RawWorkbook,
+    Value,
+    column_letter,
+)
 
 if TYPE_CHECKING:
     from sheetsync.core.check import Checked
@@ -104,7 +111,7 @@ def findings_sheet(checked: Checked) -> GeneratedSheet:
         where, link = f.sheet, None
         if f.row is not None:
             col = cols.get((f.sheet, f.column or ""), 1)
-            ref = f"{_letters(col)}{f.row}"
+            ref = f"{column_letter(col)}{f.row}"
             where, link = f"{f.sheet}!{ref}", f"'{f.sheet}'!{ref}"
         rows.append([
             CellWrite(where, link=link), _t(f.sheet), _n(f.row, "integer"), _t(f.column),
@@ -189,15 +196,6 @@ def _carry(v: Value, fmt: Format) -> CellWrite | None:
     if isinstance(v, (int, float)):
         return CellWrite(v, fmt if fmt != "text" else "number")
     return CellWrite(str(v))
-
-
-@lru_cache(maxsize=256)
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def generated_sheets(checked: Checked, synced_at: str) -> list[GeneratedSheet]:

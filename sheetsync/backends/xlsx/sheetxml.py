@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from sheetsync.errors import WriteError
+from sheetsync.workbook import column_letter
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ROW_R = re.compile(rb'\br="(\d+)"')
@@ -28,12 +29,7 @@ AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pag
 MARK = 'N("sheetsync")=0'
 
 
-def col_letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+col_letters = column_letter
 
 
 def col_number(letters: bytes | str) -> int:
