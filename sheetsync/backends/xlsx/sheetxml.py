@@ -78,13 +78,18 @@ class SheetXml:
     """One worksheet part being patched.  `result()` gives the new bytes."""
 
     def __init__(self, data: bytes, name: str):
-        self.data = data
         self.name = name
         root = re.search(rb"<(?:(\w+):)?worksheet\b", data)
         if root is None:
             raise WriteError(f"sheet '{name}' is not a worksheet part sheetsync can write")
         self.prefix = (root.group(1).decode() + ":") if root.group(1) else ""
         self.p = re.escape(self.prefix).encode()
+        # Kept in three parts so no edit copies the (possibly huge) sheetData again.
+        self.head, self.sheet_data, self.tail = self._split(data)
+
+    @property
+    def data(self) -> bytes:
+        return self.head + self.sheet_data + self.tail
 
     # -- cells -------------------------------------------------------------------------
     def set_cells(self, cells: dict[tuple[int, int], Cell]) -> None:
@@ -94,8 +99,8 @@ class SheetXml:
         by_row: dict[int, dict[int, Cell]] = {}
         for (r, c), cell in cells.items():
             by_row.setdefault(r, {})[c] = cell
-        data, p = self.data, self.p
-        sd = re.search(rb"<%ssheetData\s*/>|<%ssheetData\b[^>]*>" % (p, p), data)
+        data, p = self.sheet_data, self.p
+        sd = re.match(rb"<%ssheetData\s*/>|<%ssheetData\b[^>]*>" % (p, p), data)
         if sd is None:
             raise WriteError(f"sheet '{self.name}' has no sheetData")
         if sd.group(0).endswith(b"/>"):
@@ -130,7 +135,7 @@ class SheetXml:
         for r in pending[i:]:
             out.append(self._new_row(r, by_row[r]))
         out.append(tail)
-        self.data = b"".join(out)
+        self.sheet_data = b"".join(out)
 
     def _new_row(self, r: int, cells: dict[int, Cell]) -> bytes:
         body = b"".join(cells[c].xml(f"{col_letters(c)}{r}", None, self.prefix)
@@ -209,18 +214,18 @@ class SheetXml:
         return found
 
     # -- sheet furniture ---------------------------------------------------------------
-    def _split(self) -> tuple[bytes, bytes, bytes]:
+    def _split(self, data: bytes) -> tuple[bytes, bytes, bytes]:
         """(before <sheetData, the sheetData element, after it): furniture lives outside."""
-        start = self.data.find(b"<%ssheetData" % self.prefix.encode())
-        end_tag = b"</%ssheetData>" % self.prefix.encode()
-        end = self.data.rfind(end_tag)
+        start = data.find(b"<%ssheetData" % self.prefix.encode())
         if start < 0:
-            return self.data, b"", b""
-        end = end + len(end_tag) if end >= 0 else self.data.index(b">", start) + 1
-        return self.data[:start], self.data[start:end], self.data[end:]
+            raise WriteError(f"sheet '{self.name}' has no sheetData")
+        end_tag = b"</%ssheetData>" % self.prefix.encode()
+        end = data.rfind(end_tag)
+        end = end + len(end_tag) if end >= 0 else data.index(b">", start) + 1
+        return data[:start], data[start:end], data[end:]
 
     def extend_dimension(self, max_row: int, max_col: int) -> None:
-        head, body, tail = self._split()
+        head = self.head
         m = re.search(rb'<%sdimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"' % self.p,
                       head)
         if not m:
@@ -233,12 +238,12 @@ class SheetXml:
         ref = f"{c1}{r1}:{new_c2}{new_r2}".encode()
         old = m.group(0)
         new = old[: old.index(b'ref="') + 5] + ref + b'"'
-        self.data = head[: m.start()] + new + head[m.end():] + body + tail
+        self.head = head[: m.start()] + new + head[m.end():]
 
     def set_widths(self, widths: dict[int, float]) -> None:
         """Give owned columns a width when no <col> of the operator's covers them."""
         p, pre = self.p, self.prefix.encode()
-        head, body_, tail = self._split()
+        head = self.head
         cols = re.search(rb"<%scols>(.*?)</%scols>" % (p, p), head, re.S)
         spans = [(int(a), int(b)) for a, b in re.findall(
             rb'<%scol\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"' % p, cols.group(1))] if cols else []
@@ -253,9 +258,9 @@ class SheetXml:
         body = b"".join(x for _, x in sorted(items, key=lambda t: t[0]))
         block = b"<%scols>%s</%scols>" % (pre, body, pre)
         if cols:
-            self.data = head[: cols.start()] + block + head[cols.end():] + body_ + tail
+            self.head = head[: cols.start()] + block + head[cols.end():]
         else:
-            self.data = head + block + body_ + tail
+            self.head = head + block
 
     def set_conditional_formats(self, rules: Iterable[tuple[str, str, int]]) -> None:
         """Replace sheetsync's own conditional formats with (sqref, formula, dxf id) rules."""
@@ -265,9 +270,7 @@ class SheetXml:
                           % (p, p, p) + b"|" +
                           rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
                           rb'N\("sheetsync"\)=0.*?</%sconditionalFormatting>' % (p, p, p), re.S)
-        head, body, tail = self._split()
-        tail = ours.sub(b"", tail)
-        self.data = head + body + tail
+        tail = self.tail = ours.sub(b"", self.tail)
         rules = list(rules)
         if not rules:
             return
@@ -292,4 +295,4 @@ class SheetXml:
                     break
             else:
                 at = tail.rindex(b"</%sworksheet>" % pre.encode())
-        self.data = head + body + tail[:at] + block + tail[at:]
+        self.tail = tail[:at] + block + tail[at:]
