@@ -10,10 +10,16 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass
 
 
-class Finding(BaseModel):
-    """One thing wrong with one place: a value, not an exception."""
+@dataclass(slots=True, kw_only=True)
+class Finding:
+    """One thing wrong with one place: a value, not an exception.
+
+    A slotted pydantic dataclass rather than a model: a big, messy log has tens of
+    thousands of findings, and this keeps each one small.
+    """
 
     sheet: str
     row: int | None = None          # 1-based sheet row; None for a sheet-level finding
@@ -122,7 +128,8 @@ class BlockRow(BaseModel):
     status: str = "ok"
 
 
-class LeadRef(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class LeadRef:
     """A lead named in the review: where it is and what it is."""
 
     row: int

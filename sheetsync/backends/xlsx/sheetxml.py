@@ -111,7 +111,8 @@ class SheetXml:
             start = sd.end()
             end = data.index(b"</%ssheetData>" % self.prefix.encode(), start)
             head, tail = data[:start], data[end:]
-        out: list[bytes] = [head]
+        view = memoryview(data)          # unchanged spans are joined without copies
+        out: list[bytes | memoryview] = [head]
         pending = sorted(by_row)
         i = 0
         pos = start
@@ -122,16 +123,16 @@ class SheetXml:
             r = int(rm.group(1)) if rm and rm.start() < data.index(b">", m.start()) else last_r + 1
             last_r = r
             while i < len(pending) and pending[i] < r:
-                out.append(data[pos: m.start()])
+                out.append(view[pos: m.start()])
                 pos = m.start()
                 out.append(self._new_row(pending[i], by_row[pending[i]]))
                 i += 1
             if i < len(pending) and pending[i] == r:
-                out.append(data[pos: m.start()])
+                out.append(view[pos: m.start()])
                 out.append(self._patch_row(m.group(0), r, by_row[r]))
                 pos = m.end()
                 i += 1
-        out.append(data[pos:end])
+        out.append(view[pos:end])
         for r in pending[i:]:
             out.append(self._new_row(r, by_row[r]))
         out.append(tail)
