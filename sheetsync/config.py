@@ -1,6 +1,8 @@
 """sheetsync.toml: the workbooks a scheduled sync looks after, validated with pydantic.
 
     backup = 5                      # defaults for every workbook
+    lock_timeout = 60               # seconds a sync waits for another sync of the same book
+    jobs = 2                        # workbooks synced at once
     [[workbooks]]
     name = "Acme"
     source = "clients/acme.xlsx"    # relative to this file
@@ -8,7 +10,9 @@
     source = "https://docs.google.com/spreadsheets/d/KEY/edit"
     credentials = "service-account.json"
 
-A config that cannot be used stops the run with one line naming the file and line.
+Relative paths (and `~`) are resolved against the config file's folder, so the same
+file works from cron, systemd or CI whatever the working directory.  A config that
+cannot be used stops the run with one line naming the file and the line.
 """
 
 from __future__ import annotations
@@ -22,8 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sheetsync.backends import google_key
 from sheetsync.errors import ConfigError
 
+MAX_JOBS = 16
+
 
 class WorkbookConfig(BaseModel):
+    """One `[[workbooks]]` entry; unset options fall back to the top-level defaults."""
+
     model_config = ConfigDict(extra="forbid")
 
     source: str = Field(min_length=1)
@@ -34,11 +42,15 @@ class WorkbookConfig(BaseModel):
 
     @property
     def label(self) -> str:
-        return self.name or (Path(self.source).name if google_key(self.source) is None
-                             else self.source)
+        """How the workbook is named in log lines: its name, else the file name or key."""
+        if self.name:
+            return self.name
+        return self.source if google_key(self.source) is not None else Path(self.source).name
 
 
 class SyncConfig(BaseModel):
+    """A whole sheetsync.toml: top-level defaults and the workbooks."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     workbooks: list[WorkbookConfig] = Field(default_factory=list)
@@ -46,59 +58,118 @@ class SyncConfig(BaseModel):
     credentials: str | None = None
     backup: int = Field(default=0, ge=0)
     lock_timeout: float = Field(default=60.0, ge=0)
-    jobs: int = Field(default=1, ge=1, le=16)
+    jobs: int = Field(default=1, ge=1, le=MAX_JOBS)
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*workbooks[ \t]*\]\]", re.M)
+_ANY_TABLE = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _key(name: str) -> re.Pattern[str]:
+    return re.compile(rf"""^[ \t]*["']?{re.escape(name)}["']?[ \t]*=""", re.M)
 
 
 def _line_of(text: str, loc: tuple[object, ...]) -> int | None:
-    """The line of the [[workbooks]] entry (or top-level key) a pydantic error points at."""
-    if loc and loc[0] == "workbooks" and len(loc) > 1 and isinstance(loc[1], int):
-        starts = [m.start() for m in re.finditer(r"^\s*\[\[workbooks\]\]", text, re.M)]
+    """The line of the `[[workbooks]]` entry (or the key) a pydantic error points at.
+
+    TOML keeps no positions after parsing, so the text is scanned: the n-th
+    `[[workbooks]]` header, then the key inside that entry; top-level keys can only
+    appear before the first table header.
+    """
+    if not loc:
+        return None
+    if loc[0] == "workbooks" and len(loc) > 1 and isinstance(loc[1], int):
+        starts = [m.start() for m in _HEADER.finditer(text)]
         if loc[1] < len(starts):
             start = starts[loc[1]]
+            end = starts[loc[1] + 1] if loc[1] + 1 < len(starts) else len(text)
+            nxt = _ANY_TABLE.search(text, start + 2)
+            if nxt and nxt.start() < end:
+                end = nxt.start()
             if len(loc) > 2:
-                key = re.compile(rf"^\s*{re.escape(str(loc[2]))}\s*=", re.M)
-                m = key.search(text, start)
-                nxt = starts[loc[1] + 1] if loc[1] + 1 < len(starts) else len(text)
-                if m and m.start() < nxt:
-                    return text.count("\n", 0, m.start()) + 1
-            return text.count("\n", 0, start) + 1
-    if loc:
-        m = re.search(rf"^\s*{re.escape(str(loc[0]))}\s*=", text, re.M)
-        if m:
-            return text.count("\n", 0, m.start()) + 1
+                m = _key(str(loc[2])).search(text, start, end)
+                if m:
+                    return _line_at(text, m.start())
+            return _line_at(text, start)
+    first_table = _ANY_TABLE.search(text)
+    m = _key(str(loc[0])).search(text, 0, first_table.start() if first_table else len(text))
+    if m:
+        return _line_at(text, m.start())
+    if first_table and loc[0] == "workbooks":
+        return _line_at(text, first_table.start())
     return None
 
 
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}, line {line}" if line else str(path)
+
+
+def _resolve(value: str, base: Path) -> str:
+    p = Path(value).expanduser()
+    return str(p if p.is_absolute() else base / p)
+
+
 def load_config(path: Path) -> SyncConfig:
-    """The config at `path`, with relative paths made relative to its folder."""
+    """The config at `path`, with relative paths made relative to its folder.
+
+    Raises ConfigError (one line: file, line, what is wrong) when the file cannot be
+    read, is not TOML, does not fit the schema, lists no workbook or one twice.
+    """
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
+        raise ConfigError(f"{path}: cannot read the config ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        line = _line_at(path.read_bytes().decode("utf-8", "replace"), exc.start)
+        raise ConfigError(f"{_where(path, line)}: not UTF-8 text") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column \d+\)$", msg)
+        if m:
+            msg = f"{_where(path, int(m.group(1)))}: {msg[:m.start()]} (not valid TOML)"
+        elif "end of document" in msg:
+            msg = f"{_where(path, text.count(chr(10)) + 1)}: {msg} (not valid TOML)"
+        else:
+            msg = f"{path}: {msg} (not valid TOML)"
+        raise ConfigError(msg) from exc
     try:
         config = SyncConfig.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        line = _line_of(text, tuple(err["loc"]))
-        where = f"{path}, line {line}" if line else str(path)
-        field = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"{where}: {field}: {err['msg']}") from exc
+        errors = exc.errors()
+        err = errors[0]
+        loc = tuple(err["loc"])
+        field = ".".join(f"[{x}]" if isinstance(x, int) else str(x) for x in loc)
+        field = field.replace(".[", "[")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(
+            f"{_where(path, _line_of(text, loc))}: {field}: {err['msg']}{more}"
+        ) from exc
     if not config.workbooks:
-        raise ConfigError(f"{path}: no [[workbooks]] listed")
-    base = path.parent
-    for wb in config.workbooks:
-        if google_key(wb.source) is None and not Path(wb.source).is_absolute():
-            wb.source = str(base / wb.source)
-        for attr in ("rules", "credentials"):
-            value = getattr(wb, attr)
-            if value is not None and not Path(value).is_absolute():
-                setattr(wb, attr, type(value)(base / value))
-    for attr in ("rules", "credentials"):
-        value = getattr(config, attr)
-        if value is not None and not Path(value).is_absolute():
-            setattr(config, attr, type(value)(base / value))
+        raise ConfigError(f"{path}: no [[workbooks]] listed; add one with a source = line")
+    base = path.resolve().parent
+    seen: dict[str, int] = {}
+    for i, wb in enumerate(config.workbooks):
+        key = google_key(wb.source)
+        if key is None:
+            wb.source = _resolve(wb.source, base)
+        same = key or str(Path(wb.source).resolve())
+        if same in seen:
+            line = _line_of(text, ("workbooks", i, "source"))
+            raise ConfigError(f"{_where(path, line)}: {wb.source} is listed twice"
+                              f" (also workbook {seen[same] + 1})")
+        seen[same] = i
+        if wb.rules is not None:
+            wb.rules = Path(_resolve(str(wb.rules), base))
+        if wb.credentials is not None:
+            wb.credentials = _resolve(wb.credentials, base)
+    if config.rules is not None:
+        config.rules = Path(_resolve(str(config.rules), base))
+    if config.credentials is not None:
+        config.credentials = _resolve(config.credentials, base)
     return config
