@@ -160,8 +160,8 @@ def load_config(path: Path) -> SyncConfig:
             wb.source = _resolve(wb.source, base)
         same = key or str(Path(wb.source).resolve())
         if same in seen:
-            line = _line_of(text, ("workbooks", i, "source"))
-            raise ConfigError(f"{_where(path, line)}: {wb.source} is listed twice"
+            at = _line_of(text, ("workbooks", i, "source"))
+            raise ConfigError(f"{_where(path, at)}: {wb.source} is listed twice"
                               f" (also workbook {seen[same] + 1})")
         seen[same] = i
         if wb.rules is not None:
