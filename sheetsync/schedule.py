@@ -44,11 +44,11 @@ class WorkbookRun:
 
 
 def lock_path(source: str) -> Path:
-    """Where the lock for `source` lives: beside a file, or in the user's state dir."""
-    key = google_key(source)
-    if key is None:
-        p = Path(source)
-        return p.with_name(f".{p.name}.sheetsync.lock")
+    """Where the lock for `source` lives: the user's state dir, keyed by the workbook.
+
+    Kept out of the operator's folder so no lock file sits beside their workbook.
+    """
+    key = google_key(source) or str(Path(source).resolve())
     state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return state / "sheetsync" / "locks" / f"{digest}.lock"
