@@ -68,14 +68,14 @@ class WorkbookRun:
 
     @property
     def result(self) -> str:
-        """synced | unchanged | dry-run | skipped | failed."""
+        """ok (written) | unchanged | dry-run | skipped | failed."""
         if self.skipped:
             return "skipped"
         if not self.ok or self.outcome is None:
             return "failed"
         if self.dry_run:
             return "dry-run"
-        return "synced" if self.outcome.written else "unchanged"
+        return "ok" if self.outcome.written else "unchanged"
 
     @property
     def leaks(self) -> int | None:
