@@ -17,6 +17,7 @@ cannot be used stops the run with one line naming the file and the line.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -142,13 +143,19 @@ def load_config(path: Path) -> SyncConfig:
         config = SyncConfig.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        err = errors[0]
+        # A misspelt key also makes the real one "missing": name the typo first.
+        err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
         loc = tuple(err["loc"])
         field = ".".join(f"[{x}]" if isinstance(x, int) else str(x) for x in loc)
         field = field.replace(".[", "[")
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            model = WorkbookConfig if loc[0] == "workbooks" else SyncConfig
+            close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), 1)
+            msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else "")
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ConfigError(
-            f"{_where(path, _line_of(text, loc))}: {field}: {err['msg']}{more}"
+            f"{_where(path, _line_of(text, loc))}: {field}: {msg}{more}"
         ) from exc
     if not config.workbooks:
         raise ConfigError(f"{path}: no [[workbooks]] listed; add one with a source = line")
