@@ -246,9 +246,9 @@ Sync = Callable[..., SyncOutcome]
 class _GooglePace:
     """Google syncs of one user start GOOGLE_SPACING s apart, GOOGLE_PARALLEL at most."""
 
-    def __init__(self, spacing: float = GOOGLE_SPACING, parallel: int = GOOGLE_PARALLEL):
-        self.spacing = spacing
-        self._slots = threading.BoundedSemaphore(parallel)
+    def __init__(self, spacing: float | None = None, parallel: int | None = None):
+        self.spacing = GOOGLE_SPACING if spacing is None else spacing
+        self._slots = threading.BoundedSemaphore(parallel or GOOGLE_PARALLEL)
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
 
