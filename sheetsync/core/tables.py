@@ -130,21 +130,35 @@ def find_table(
         if c not in known and not is_empty(v)
     ]
     table = Table(sheet, header_row, columns, headers, last_col, unknown=unknown)
-    table.rows = list(_data_rows(grid, header_row, index, len(columns), last_col))
+    table.rows = list(_data_rows(grid, header_row, index, set(columns.values()), last_col))
     return table
 
 
+GAP_ROWS = 2          # this many blank rows may end a table...
+BLOCK_MIN_CELLS = 3   # ...unless the next row fills at least this many known columns
+
+
 def _data_rows(
-    grid: Grid, header_row: int, index: dict[str, str], n_headers: int, last_col: int
+    grid: Grid, header_row: int, index: dict[str, str], known: set[int], last_col: int
 ) -> Iterator[tuple[int, Sequence[Value]]]:
+    """The table's rows: to the end, to a repeated header, or to a block after a gap
+    whose first row does not look like one of the table's rows (a second table)."""
     header = grid[header_row - 1]
     first = next((c for c, v in enumerate(header) if not is_empty(v)), 0)
     first_text = str(header[first]).strip().casefold() if header else ""
+    n_headers = len(known)
+    gap = 0
     for r in range(header_row, len(grid)):
         cells = grid[r]
         span = cells[:last_col] if last_col else cells
-        if not any(span):                             # fast path: "" / None / 0 only
+        if not any(span) or all(is_empty(v) for v in span):   # fast path first
+            gap += 1
             continue
+        if gap >= GAP_ROWS:
+            filled = sum(1 for c in known if c <= len(span) and not is_empty(span[c - 1]))
+            if filled < min(BLOCK_MIN_CELLS, n_headers):
+                return                              # another table below this one
+        gap = 0
         lead = span[first] if first < len(span) else None
         if (
             n_headers >= 2
@@ -153,8 +167,6 @@ def _data_rows(
             and len(_match_row(span, index)) >= max(2, n_headers - 1)
         ):
             return                                  # a second table's header: stop here
-        if all(is_empty(v) for v in span):
-            continue
         yield r + 1, cells
 
 
