@@ -354,7 +354,7 @@ def test_backup_from_the_cli_option(tmp_path):
     for answer in ("x", "y", "z"):
         make_book(book, answer=answer)
         done = sheetsync("sync", str(book), "--backup", "2", "--as-of", "2026-11-16")
-        assert done.returncode == 0, done.stderr
+        assert (done.returncode, done.stderr) == (0, "")       # unknown keys only warn
     assert len(list_backups(str(book))) == 2
 
 
@@ -375,3 +375,46 @@ def test_log_lines(tmp_path):
     with pytest.raises(ValueError):
         format_log_line(runs[0], "xml")
     assert load_workbook(tmp_path / "good.xlsx")["Pipeline"]["E1"].value == "Status"
+
+
+# ---------------------------------------------------------------- examples/
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_example_config_loads():
+    config = load_config(EXAMPLES / "sheetsync.toml")
+    assert [w.name for w in config.workbooks] == ["Acme", "Globex", "Initech (Google Sheet)"]
+    assert config.workbooks[0].source == str(EXAMPLES / "clients" / "acme.xlsx")
+
+
+def test_example_ci_job_and_crontab():
+    import yaml
+
+    job = yaml.safe_load((EXAMPLES / "github-actions-sync.yml").read_text())
+    on = job.get("on", job.get(True))
+    assert on["schedule"][0]["cron"].split()[4] == "1-5"
+    assert job["concurrency"]["cancel-in-progress"] is False
+    assert "sheetsync sync --config" in job["jobs"]["sync"]["steps"][-1]["run"]
+    lines = [x for x in (EXAMPLES / "crontab.txt").read_text().splitlines()
+             if x and not x.startswith("#")]
+    assert len(lines) == 1 and lines[0].split()[:5] == ["0", "8-19", "*", "*", "1-5"]
+
+
+def test_example_systemd_units_verify(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed here")
+    service = (EXAMPLES / "sheetsync.service").read_text()
+    assert "%h/.local/bin/sheetsync sync --config" in service
+    (tmp_path / "sheetsync.service").write_text(
+        service.replace("%h/.local/bin/sheetsync", sys.executable))   # an executable here
+    shutil.copy(EXAMPLES / "sheetsync.timer", tmp_path / "sheetsync.timer")
+    done = subprocess.run(["systemd-analyze", "verify", str(tmp_path / "sheetsync.timer"),
+                           str(tmp_path / "sheetsync.service")],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")       # unknown keys only warn
