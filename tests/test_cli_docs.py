@@ -48,3 +48,16 @@ def test_readme_commands_are_the_ci_commands():
     assert "sheetsync sync" in blocks[0] and "sample_workbooks/" in blocks[0]
     assert "pytest" in blocks[1]
     assert blocks[1] in ci
+
+
+def test_every_subpackage_is_packaged():
+    """A non-editable `pip install .` ships only the packages pyproject lists."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "sheetsync").rglob("__init__.py")}
+    assert found <= listed, found - listed
