@@ -1,0 +1,112 @@
+"""Dates as people type them: `2026-10-21`, `21/10/2026`, `Oct 21, 2026`, `Wed 21 Oct 2026`.
+
+Used by `sheetsync.core.values.parse_date`, which adds caching and the operator's
+message.  Readings are never guessed: a two-digit year, a day/month order both
+readings allow (without `dayfirst`), a word that is not a month, or a weekday that
+does not match the date are all errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+SERIAL_EPOCH = dt.date(1899, 12, 30)      # Excel (1900 system) and Google Sheets serials
+SERIAL_MIN, SERIAL_MAX = 20000, 80000     # 1954-10-03 .. 2119-01-10
+
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december"]
+MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
+MONTHS.update({name[:3]: i for i, name in enumerate(_MONTH_NAMES, 1)})
+MONTHS.update({"sept": 9})
+_DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS = {name: i for i, name in enumerate(_DAY_NAMES)}
+WEEKDAYS.update({name[:3]: i for i, name in enumerate(_DAY_NAMES)})
+WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3})
+
+_SEP = r"[\s\-/.,]+"
+_ORD = r"(?:st|nd|rd|th)?"
+_NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\.?")
+_DMY = re.compile(rf"(\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}([a-z]+){_SEP}(\d{{1,4}})")
+_MDY = re.compile(rf"([a-z]+){_SEP}(\d{{1,2}}){_ORD}{_SEP}(\d{{1,4}})")
+_YMD = re.compile(rf"(\d{{4}}){_SEP}([a-z]+){_SEP}(\d{{1,2}})")
+_WEEKDAY = re.compile(r"([a-z]+)\.?,?\s+")
+_TIME = re.compile(
+    r"(?:t|\s+|,\s*|\s+at\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm)?"
+    r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class DateTrouble(ValueError):
+    """Why a text is not a date, worded to follow the quoted value."""
+
+
+def from_serial(x: float, shown: str) -> dt.date:
+    """A spreadsheet serial day (1900 system) -> its date; any other number is an error."""
+    if not math.isfinite(x) or not SERIAL_MIN <= x <= SERIAL_MAX:
+        raise ValueError(f"'{shown}' is a number, not a date")
+    return SERIAL_EPOCH + dt.timedelta(days=int(x))
+
+
+def _make(y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise DateTrouble("is not a real date") from None
+
+
+def _year(text: str) -> int:
+    if len(text) != 4:
+        raise DateTrouble("needs a four-digit year")
+    return int(text)
+
+
+def _month(word: str) -> int:
+    month = MONTHS.get(word)
+    if month is None:
+        raise DateTrouble("is not a date")
+    return month
+
+
+def _numeric(a: str, b: str, c: str, dayfirst: bool | None) -> dt.date:
+    if len(a) == 4:                                     # 2026-10-21, 2026/10/21
+        return _make(int(a), int(b), int(c))
+    year, x, y = _year(c), int(a), int(b)
+    if x > 12 >= y or x == y:
+        return _make(year, y, x)
+    if y > 12 >= x:
+        return _make(year, x, y)
+    if x > 12 and y > 12:
+        raise DateTrouble("is not a real date")
+    if dayfirst is None:
+        raise DateTrouble("is an ambiguous date (day/month or month/day?); write it as "
+                          f"{year}-{y:02d}-{x:02d} or {year}-{x:02d}-{y:02d}")
+    return _make(year, y, x) if dayfirst else _make(year, x, y)
+
+
+def _without_weekday(t: str) -> tuple[str, int | None]:
+    m = _WEEKDAY.match(t)
+    if m and m[1] in WEEKDAYS:
+        return t[m.end():], WEEKDAYS[m[1]]
+    return t, None
+
+
+def read_date(t: str, dayfirst: bool | None) -> dt.date:
+    """The date in casefolded, stripped text `t`; DateTrouble says why there is none."""
+    t, weekday = _without_weekday(t)
+    t = _TIME.sub("", t, count=1) if ":" in t else t
+    m = _NUMERIC.fullmatch(t)
+    if m:
+        date = _numeric(m[1], m[3], m[4], dayfirst)
+    elif m := _DMY.fullmatch(t):
+        date = _make(_year(m[3]), _month(m[2]), int(m[1]))
+    elif m := _MDY.fullmatch(t):
+        date = _make(_year(m[3]), _month(m[1]), int(m[2]))
+    elif m := _YMD.fullmatch(t):
+        date = _make(int(m[1]), _month(m[2]), int(m[3]))
+    else:
+        raise DateTrouble("is not a date")
+    if weekday is not None and date.weekday() != weekday:
+        raise DateTrouble(f"names the wrong weekday: {date:%d %b %Y} is a {date:%A}")
+    return date
