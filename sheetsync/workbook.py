@@ -101,6 +101,21 @@ class Highlight:
     text: str = ""
 
 
+HIGHLIGHT_MARK = 'N("sheetsync")=0'    # in every rule sheetsync adds: how it finds its own
+
+
+def highlight_formula(h: Highlight) -> str:
+    """The conditional-format formula of `h` (same language in Excel and Google Sheets)."""
+    key = f"${column_letter(h.key_col)}{h.first_row}"
+    if h.match == "prefix":
+        test = f'LEFT({key},{len(h.text)})="{h.text}"'
+    elif h.match == "contains":
+        test = f'ISNUMBER(SEARCH("{h.text}",{key}))'
+    else:
+        test = f"LEN({key})>0"
+    return f"AND({HIGHLIGHT_MARK},{test})"
+
+
 @dataclass
 class SheetPatch:
     """Owned cells of an operator sheet.  Keys are (row, col), 1-based."""

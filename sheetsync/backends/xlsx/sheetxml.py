@@ -26,7 +26,6 @@ AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pag
             "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches",
             "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
             "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
-MARK = 'N("sheetsync")=0'
 
 
 col_letters = column_letter

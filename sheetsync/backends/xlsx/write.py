@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewrite
 from sheetsync.backends.xlsx.sheetxml import (
-    MARK,
     Cell,
     SheetXml,
     col_letters,
@@ -29,7 +28,15 @@ from sheetsync.backends.xlsx.sheetxml import (
 )
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
-from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Highlight, Plan, SheetPatch
+from sheetsync.workbook import (
+    CellWrite,
+    Format,
+    GeneratedSheet,
+    Highlight,
+    Plan,
+    SheetPatch,
+    highlight_formula,
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -146,21 +153,10 @@ def render(cell: CellWrite | None, pkg: Package) -> Cell:
                 keep_style=False)
 
 
-def _formula(h: Highlight) -> str:
-    key = f"${col_letters(h.key_col)}{h.first_row}"
-    if h.match == "prefix":
-        test = f'LEFT({key},{len(h.text)})="{h.text}"'
-    elif h.match == "contains":
-        test = f'ISNUMBER(SEARCH("{h.text}",{key}))'
-    else:
-        test = f"LEN({key})>0"
-    return f"AND({MARK},{test})"
-
-
 def _cf_rules(highlights: list[Highlight], pkg: Package) -> list[tuple[str, str, int]]:
     return [
         (f"{col_letters(h.first_col)}{h.first_row}:{col_letters(h.last_col)}{h.last_row}",
-         _formula(h), pkg.styles.dxf(h.tone))
+         highlight_formula(h), pkg.styles.dxf(h.tone))
         for h in highlights if h.last_row >= h.first_row
     ]
 
