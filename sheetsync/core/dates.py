@@ -13,7 +13,7 @@ import math
 import re
 
 SERIAL_EPOCH = dt.date(1899, 12, 30)      # Excel (1900 system) and Google Sheets serials
-SERIAL_MIN, SERIAL_MAX = 20000, 80000     # 1954-10-03 .. 2119-01-10
+SERIAL_MIN, SERIAL_MAX = 20000, 80000     # 1954-10-03 .. 2119-01-11
 
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december"]
@@ -43,8 +43,11 @@ class DateTrouble(ValueError):
 
 
 def from_serial(x: float, shown: str) -> dt.date:
-    """A spreadsheet serial day (1900 system) -> its date; any other number is an error."""
-    if not math.isfinite(x) or not SERIAL_MIN <= x <= SERIAL_MAX:
+    """A spreadsheet serial (1900 system; a fraction is the time of day) -> its date.
+
+    Any number outside SERIAL_MIN..SERIAL_MAX days is an error, not a date.
+    """
+    if not math.isfinite(x) or not SERIAL_MIN <= x < SERIAL_MAX + 1:   # day + time of day
         raise ValueError(f"'{shown}' is a number, not a date")
     return SERIAL_EPOCH + dt.timedelta(days=int(x))
 
