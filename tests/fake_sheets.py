@@ -150,6 +150,7 @@ class FakeSheets:
         self.tokens: dict[str, str] = {}                # access token -> client e-mail
         self.trusted: dict[str, Any] = {}               # client e-mail -> public key
         self.faults: list[int] = []
+        self.errors: list[str] = []                     # malformed requests, for asserts
         self.lock = threading.Lock()
         fake = self
 
@@ -248,6 +249,11 @@ class FakeSheets:
                 status = err.code
                 body = {"error": {"code": err.code, "message": err.message,
                                   "status": err.status}}
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                self.errors.append(f"{type(exc).__name__}: {exc}")   # a request we misread
+                status = 400
+                body = {"error": {"code": 400, "message": f"Invalid request: {exc!r}",
+                                  "status": "INVALID_ARGUMENT"}}
         data = json.dumps(body).encode()
         req.send_response(status)
         req.send_header("Content-Type", "application/json; charset=UTF-8")
@@ -357,12 +363,15 @@ class FakeSheets:
             elif kind == "updateSheetProperties":
                 sheet = sheet_of(arg["properties"]["sheetId"])
                 grid = arg["properties"].get("gridProperties", {})
-                for name in arg["fields"].split(","):
-                    attr = {"gridProperties.rowCount": "rows",
-                            "gridProperties.columnCount": "cols",
-                            "gridProperties.frozenRowCount": "frozen"}[name.strip()]
-                    key = name.strip().split(".")[1]
-                    setattr(sheet, attr, grid.get(key, 0))
+                mask = parse_mask(arg["fields"])
+                grid_mask = mask.pop("gridProperties", {}) or {
+                    "rowCount": {}, "columnCount": {}, "frozenRowCount": {}}
+                if "title" in mask:
+                    sheet.title = arg["properties"]["title"]
+                for name, attr in (("rowCount", "rows"), ("columnCount", "cols"),
+                                   ("frozenRowCount", "frozen")):
+                    if name in grid_mask:
+                        setattr(sheet, attr, grid.get(name, 0))
                 if sheet.frozen >= sheet.rows:
                     raise ApiError(400, "You can't freeze all visible rows on the sheet.",
                                    "INVALID_ARGUMENT")

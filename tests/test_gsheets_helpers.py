@@ -43,6 +43,7 @@ def fake_fixture(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Fa
         server.creds = creds  # type: ignore[attr-defined]
         monkeypatch.setenv("SHEETSYNC_SHEETS_API_URL", server.url)
         monkeypatch.setenv("SHEETSYNC_SHEETS_BACKOFF", "0.001")
+        monkeypatch.setenv("SHEETSYNC_RETRY_BASE_SECONDS", "0.001")   # the other backend
         monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(creds))
         for name in ("HTTPS_PROXY", "https_proxy"):
             monkeypatch.setenv(name, server.url)
