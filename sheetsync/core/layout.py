@@ -88,6 +88,7 @@ def new_workbook(rules: Rules, *, filled: bool = False,
     blocks_sheet = SheetLayout(
         name=rules.sheets["blocks"][0], title="The five blocks — who owns what", header_row=3,
         headers=[bc[k][0] for k in block_keys], widths={1: 22, 2: 18, 3: 30, 4: 34, 5: 34, 6: 18},
+        wrap={3, 4, 5},
     )
     given = {b.get("block"): b for b in blocks or []}
     for name in rules.blocks:

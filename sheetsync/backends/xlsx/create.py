@@ -49,8 +49,17 @@ def build(layout: BookLayout) -> bytes:
                     cell.number_format = "#,##0"
                 if c in spec.wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif spec.wrap:
+                    cell.alignment = Alignment(vertical="top")
         for c, width in spec.widths.items():
             ws.column_dimensions[get_column_letter(c)].width = width
+        if spec.wrap:                      # room for two or three lines of an answer
+            for r in range(spec.header_row + 1, spec.header_row + 1 + len(spec.rows)):
+                ws.row_dimensions[r].height = 45
+        ws.page_setup.orientation = "landscape"       # printed one page wide
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.freeze_panes = ws.cell(spec.header_row + 1, 1 if spec.header_row > 1 else 2)
         last = spec.header_row + max(DROPDOWN_ROWS, len(spec.rows))
         for c, choices in spec.dropdowns.items():
