@@ -151,6 +151,7 @@ class FakeSheets:
         self.trusted: dict[str, Any] = {}               # client e-mail -> public key
         self.faults: list[int] = []
         self.errors: list[str] = []                     # malformed requests, for asserts
+        self.traffic: list[tuple[str, str, int, int]] = []   # method, path, bytes in, out
         self.lock = threading.Lock()
         fake = self
 
@@ -255,6 +256,7 @@ class FakeSheets:
                 body = {"error": {"code": 400, "message": f"Invalid request: {exc!r}",
                                   "status": "INVALID_ARGUMENT"}}
         data = json.dumps(body).encode()
+        self.traffic.append((method, unquote(url.path), len(raw), len(data)))
         req.send_response(status)
         req.send_header("Content-Type", "application/json; charset=UTF-8")
         req.send_header("Content-Length", str(len(data)))
