@@ -12,7 +12,8 @@
 - CONNECT (as an HTTPS proxy): refused and logged, so nothing leaves the machine
 
 Sharing: a spreadsheet seeded with `shared_with` answers 403 to other accounts.
-Faults: `fail(status, times)` answers the next API requests with that status.
+Faults: `fail(status, times)` answers the next API requests with that status.  A body
+over `max_payload` (Google's 10 MiB) is refused with Google's message.
 `log` holds (method, path) of every request.  Cell state is CellData dicts as the API
 has them; `value()`, `cell()`, `rules()` read it back for assertions.
 """
@@ -144,7 +145,8 @@ def set_masked(cell: dict[str, Any], data: dict[str, Any], mask: dict[str, Any])
 class FakeSheets:
     """The fake API; use as a context manager.  `url` is its base URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_payload: int = 10_485_760) -> None:
+        self.max_payload = max_payload                   # Google's request-size limit
         self.books: dict[str, Book] = {}
         self.log: list[tuple[str, str]] = []
         self.tokens: dict[str, str] = {}                # access token -> client e-mail
@@ -239,6 +241,9 @@ class FakeSheets:
                     if email is None:
                         raise ApiError(401, "Request had invalid authentication credentials.",
                                        "UNAUTHENTICATED")
+                    if len(raw) > self.max_payload:
+                        raise ApiError(400, "Request payload size exceeds the limit:"
+                                       f" {self.max_payload} bytes.", "INVALID_ARGUMENT")
                     if self.faults:
                         code = self.faults.pop(0)
                         raise ApiError(code, f"injected {code}", {

@@ -234,3 +234,25 @@ def test_credentials_missing_or_wrong(fake: FakeSheets, tmp_path, monkeypatch) -
     service_account(stranger, f"{fake.url}/token", email="x@y.iam.gserviceaccount.com")
     with pytest.raises(RemoteError, match="could not sign in as x@y"):
         GoogleSheet(KEY, credentials=str(stranger)).read(None)
+
+
+def test_a_write_past_the_payload_limit_is_cut_and_lands_the_same(fake: FakeSheets) -> None:
+    seeded(fake, 3000)
+    GoogleSheet(KEY).apply(_plan(3000))
+    whole = {s.title: (dict(s.cells), list(s.rules)) for s in fake.books[KEY].sheets}
+    one_call = len([c for c in fake.api_calls() if c[0] == "POST"])
+    seeded(fake, 3000)
+    book = GoogleSheet(KEY)
+    book.payload_limit = 20_000
+    book.apply(_plan(3000))
+    posts = [t for t in fake.traffic if t[0] == "POST" and t[1].startswith("/v4/")]
+    assert one_call == 1 and len(posts) > 5
+    assert all(size <= 20_000 for _, _, size, _ in posts[1:])
+    assert {s.title: (dict(s.cells), list(s.rules)) for s in fake.books[KEY].sheets} == whole
+
+
+def test_the_fake_refuses_bodies_over_googles_limit(fake: FakeSheets) -> None:
+    seeded(fake)
+    fake.max_payload = 1000
+    with pytest.raises(RemoteError, match="payload size exceeds the limit"):
+        GoogleSheet(KEY).apply(_plan(50))

@@ -5,7 +5,8 @@ read:  one metadata call (titles, sheet ids, grid sizes, conditional formats) an
        is a single call.  Values come from `effectiveValue` and the number-format type.
 apply: one atomic `spreadsheets.batchUpdate` holding every request (owned cells, notes,
        generated sheets, highlight rules, widths), built from the metadata of the
-       preceding read, so nothing is half-written and no extra call is needed.
+       preceding read, so nothing is half-written and no extra call is needed.  Only a
+       write past Google's 10 MiB payload limit is cut into several batches.
 
 gspread (6) does the signed HTTP; it is imported only here, and only when used.
 """
@@ -15,7 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sheetsync.backends.gsheets.batch import SheetMeta, plan_requests
+from sheetsync.backends.gsheets.batch import (
+    PAYLOAD_LIMIT,
+    SheetMeta,
+    plan_requests,
+    split_batches,
+)
 from sheetsync.backends.gsheets.cells import grid_of
 from sheetsync.backends.gsheets.client import (
     Backoff,
@@ -53,6 +59,7 @@ class GoogleSheet:
         self._email = ""
         self._title = ""
         self._meta: dict[str, SheetMeta] = {}
+        self.payload_limit = PAYLOAD_LIMIT       # bytes per batchUpdate body
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -121,7 +128,7 @@ class GoogleSheet:
         if not self._meta:
             self.read(lambda _name: False)       # metadata only: titles, ids, rules
         requests, after = plan_requests(plan, self._meta, label=self.label)
-        if not requests:
-            return
-        self._call("post", ":batchUpdate", json={"requests": requests})
+        for body in split_batches(requests, self.payload_limit):
+            self._call("post", ":batchUpdate", data=body,
+                       headers={"Content-Type": "application/json; charset=utf-8"})
         self._meta = after

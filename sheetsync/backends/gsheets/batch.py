@@ -9,6 +9,7 @@ gaps), not multiplied by rows.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +26,9 @@ from sheetsync.errors import WriteError
 from sheetsync.workbook import NOTE_PREFIX, CellWrite, GeneratedSheet, Highlight, Plan, SheetPatch
 
 Request = dict[str, Any]
+# Google refuses a request body over 10 MiB ("Request payload size exceeds the limit:
+# 10485760 bytes").  Batches are cut below that, with room for the envelope.
+PAYLOAD_LIMIT = 9 * 2**20
 
 
 @dataclass
@@ -212,3 +216,53 @@ def _highlights(highlights: list[Highlight], meta: SheetMeta) -> list[Request]:
             for k, rule in enumerate(new)]
     meta.rules = new + kept
     return out
+
+
+def encode(requests: list[Request]) -> bytes:
+    """A batchUpdate body as compact JSON (no spaces: a big write is a third smaller)."""
+    return json.dumps({"requests": requests}, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def split_batches(requests: list[Request], limit: int = PAYLOAD_LIMIT) -> list[bytes]:
+    """Bodies of consecutive batches, each under `limit` bytes, in request order.
+
+    A plan of ordinary size is one batch (one call, applied atomically).  Only a write
+    bigger than Google's payload limit is cut: then each batch is atomic, the order is
+    kept, and an interrupted sync is repaired by the next one (a sync is idempotent).
+    """
+    bodies: list[bytes] = []
+    current: list[Request] = []
+    size = 0
+    for request in requests:
+        for piece in _pieces(request, limit):
+            n = len(encode([piece])) - len(b'{"requests":[]}') + 1
+            if current and size + n > limit:
+                bodies.append(encode(current))
+                current, size = [], 0
+            current.append(piece)
+            size += n
+    if current:
+        bodies.append(encode(current))
+    return bodies
+
+
+def _pieces(request: Request, limit: int) -> list[Request]:
+    """`request` cut into UpdateCells over fewer rows when its JSON alone passes `limit`."""
+    update = request.get("updateCells")
+    rows = update.get("rows", []) if update else []
+    if update is None or len(rows) < 2 or len(encode([request])) <= limit:
+        return [request]
+    if "range" in update:
+        top = update["range"].get("startRowIndex", 0)
+        left = update["range"].get("startColumnIndex", 0)
+        sid = update["range"]["sheetId"]
+    else:
+        top, left = update["start"].get("rowIndex", 0), update["start"].get("columnIndex", 0)
+        sid = update["start"]["sheetId"]
+    half = len(rows) // 2
+    first = {"updateCells": {**update, "rows": rows[:half]}}    # keeps a clearing range
+    rest = {"updateCells": {"start": {"sheetId": sid, "rowIndex": top + half,
+                                      "columnIndex": left},
+                            "rows": rows[half:], "fields": update["fields"]}}
+    return _pieces(first, limit) + _pieces(rest, limit)

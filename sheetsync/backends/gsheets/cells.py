@@ -21,7 +21,6 @@ MAX_CELL_TEXT = 50_000            # Sheets refuses a whole batch with a longer c
 
 # CellWrite.format -> Sheets NumberFormat (same patterns as the Excel backend).
 NUMBER_FORMATS: dict[str, dict[str, str]] = {
-    "text": {"type": "TEXT", "pattern": "@"},
     "percent": {"type": "PERCENT", "pattern": "0.0%"},
     "money": {"type": "NUMBER", "pattern": "#,##0"},
     "number": {"type": "NUMBER", "pattern": "0.0"},
@@ -130,10 +129,8 @@ def cell_data(cell: CellWrite | None, link_uri: str | None = None) -> dict[str, 
         fmt["numberFormat"] = NUMBER_FORMATS[kind]
     elif isinstance(v, (int, float)) and math.isfinite(v):
         out["userEnteredValue"] = {"numberValue": v}
-    if "numberFormat" not in fmt and "userEnteredValue" in out:
+    if "numberFormat" not in fmt and "userEnteredValue" in out and not isinstance(v, str):
         fmt["numberFormat"] = NUMBER_FORMATS.get(cell.format, NUMBER_FORMATS["number"])
-        if isinstance(v, str):
-            fmt["numberFormat"] = NUMBER_FORMATS["text"]
     text: dict[str, Any] = {}
     if cell.bold:
         text["bold"] = True
