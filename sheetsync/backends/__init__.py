@@ -43,7 +43,7 @@ def open_backend(source: str, *, credentials: str | None = None) -> Backend:
     """The backend for `source`: a Google Sheet (URL or key) or a workbook path."""
     key = google_key(source)
     if key is not None:
-        from sheetsync.backends.google import GoogleSheet
+        from sheetsync.backends.gsheets import GoogleSheet
 
         return GoogleSheet(key, credentials=credentials)
     from sheetsync.backends.xlsx import XlsxFile
