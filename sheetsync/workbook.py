@@ -151,8 +151,3 @@ class Plan:
 
     patches: list[SheetPatch] = field(default_factory=list)
     generated: list[GeneratedSheet] = field(default_factory=list)
-
-    def cell_count(self) -> int:
-        return sum(len(p.cells) for p in self.patches) + sum(
-            sum(1 for c in row if c is not None) for g in self.generated for row in g.rows
-        )

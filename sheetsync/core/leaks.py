@@ -106,14 +106,6 @@ def evidence_kind(
     return None, ""
 
 
-def blocks_leak(owner: str, output: str, rule: str) -> str | None:
-    """The Blocks-map leak kind: no owner, no output or no rule (first missing)."""
-    for kind, text in (("no-owner", owner), ("no-output", output), ("no-rule", rule)):
-        if not text.strip() or _ONLY_PUNCT.match(text):
-            return kind
-    return None
-
-
 def fix_this_week(leaks: list[Leak], rules: Rules) -> Leak | None:
     """The most upstream Pipeline leak, in the rules' stage order."""
     order = {s.name: i for i, s in enumerate(rules.stages)}

@@ -81,13 +81,6 @@ class Rules(BaseModel):
         """Lead stages as a choice vocabulary: canonical name -> accepted variants."""
         return {s: [s, *self.stage_aliases.get(s, [])] for s in self.stage_order}
 
-    def counter_stage(self, counter: str) -> Stage:
-        """The worksheet row that shows `counter` (e.g. "qualified_rate")."""
-        for stage in self.stages:
-            if stage.counter == counter:
-                return stage
-        raise KeyError(counter)
-
 
 def _default_text() -> str:
     return resource_dir("rules").joinpath("default.yaml").read_text("utf-8")

@@ -40,11 +40,6 @@ def fail(path: Path, why: str) -> SourceError:
     return SourceError(f"{path.name}: {why}")
 
 
-def check_package(path: Path) -> None:
-    """Raise SourceError unless `path` is an .xlsx/.xlsm package safe to parse."""
-    open_package(path).close()
-
-
 def open_package(path: Path) -> zipfile.ZipFile:
     """The checked zip of `path`, open; SourceError (one line) if it is not safe to read.
 
