@@ -214,3 +214,30 @@ def test_libreoffice_opens_the_synced_file_and_shows_the_colours(runner, tmp_pat
     colours = {px for px in Image.open(png).convert("RGB").getdata()}
     leak_pink, fix_orange = (0xFF, 0xC7, 0xCE), (0xFF, 0xB2, 0x66)
     assert leak_pink in colours and fix_orange in colours
+
+
+def test_workbook_part_found_through_the_package_relationships(runner, tmp_path):
+    """Some writers keep the workbook outside xl/ (the corpus has one in wtf/): sync follows
+    _rels/.rels like the reader and Excel do, and adds its sheets beside the others."""
+    from core_helpers import write_xlsx
+
+    plain = tmp_path / "plain.xlsx"
+    write_xlsx(plain, {"Pipeline": pipeline_grid(), "Leads": leads_grid([lead()])})
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.endswith((".rels", ".xml")):
+                body = body.replace(b"/xl/", b"/wtf/").replace(b'"xl/', b'"wtf/')
+            name = "wtf/" + info.filename[3:] if info.filename.startswith("xl/") else info.filename
+            out.writestr(name, body)
+    result = runner.invoke(main, ["sync", str(moved), "--as-of", "2026-11-16"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(moved) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("xl/")]
+    assert runner.invoke(main, ["check", str(moved), "--as-of", "2026-11-16"]).exit_code == 1
+    from sheetsync.backends.xlsx.read import read_workbook   # openpyxl assumes xl/styles.xml
+
+    raw = read_workbook(moved)
+    assert {"Metrics", "Findings"} <= set(raw.sheets)
+    assert raw.sheets["Pipeline"][2][4] == "Status"

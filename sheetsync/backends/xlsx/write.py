@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewrite
+from sheetsync.backends.xlsx.safety import workbook_part
 from sheetsync.backends.xlsx.sheetxml import (
     Cell,
     SheetXml,
@@ -50,10 +51,16 @@ class Package:
     def __init__(self, zf: zipfile.ZipFile, path: Path):
         self.path = path
         self.names = set(zf.namelist())
-        self.workbook = zf.read("xl/workbook.xml").decode("utf-8")
-        self.rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        # The workbook part is where _rels/.rels points (xl/workbook.xml nearly always).
+        self.workbook_name = workbook_part(zf)
+        folder, base = posixpath.split(self.workbook_name)
+        self.folder = folder
+        self.rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        self.workbook = zf.read(self.workbook_name).decode("utf-8")
+        self.rels = zf.read(self.rels_name).decode("utf-8")
         self.types = zf.read("[Content_Types].xml").decode("utf-8")
-        self.styles_name = self._target_of_type("/styles") or "xl/styles.xml"
+        self.styles_name = self._target_of_type("/styles") or posixpath.join(folder,
+                                                                             "styles.xml")
         if self.styles_name not in self.names:
             raise WriteError(f"{path.name}: has no styles part; open and save it in Excel first")
         self.styles = Styles(zf.read(self.styles_name))
@@ -65,13 +72,13 @@ class Package:
         if not m:
             return None
         target = re.search(r'\bTarget="([^"]+)"', m.group(0))
-        return _resolve(target.group(1)) if target else None
+        return _resolve(target.group(1), self.folder) if target else None
 
     def _target_of_type(self, suffix: str) -> str | None:
         for m in re.finditer(r"<Relationship\b[^>]*>", self.rels):
             if re.search(rf'Type="[^"]*{re.escape(suffix)}"', m.group(0)):
                 target = re.search(r'\bTarget="([^"]+)"', m.group(0))
-                return _resolve(target.group(1)) if target else None
+                return _resolve(target.group(1), self.folder) if target else None
         return None
 
     def _sheets(self) -> dict[str, str]:
@@ -89,9 +96,9 @@ class Package:
     def add_sheet(self, name: str) -> str:
         """Register a new worksheet part at the end of the workbook; its part name."""
         n = 1
-        while f"xl/worksheets/sheet{n}.xml" in self.names:
+        while posixpath.join(self.folder, "worksheets", f"sheet{n}.xml") in self.names:
             n += 1
-        part = f"xl/worksheets/sheet{n}.xml"
+        part = posixpath.join(self.folder, "worksheets", f"sheet{n}.xml")
         ids = [int(x) for x in re.findall(r'\bId="rId(\d+)"', self.rels)]
         rid = f"rId{max(ids, default=0) + 1}"
         sheet_ids = [int(x) for x in re.findall(r'\bsheetId="(\d+)"', self.workbook)]
@@ -116,10 +123,11 @@ class Package:
         return part
 
 
-def _resolve(target: str) -> str:
+def _resolve(target: str, folder: str) -> str:
+    """A relationship target as a zip member name (relative to the workbook's folder)."""
     if target.startswith("/"):
         return target.lstrip("/")
-    return posixpath.normpath(posixpath.join("xl", target))
+    return posixpath.normpath(posixpath.join(folder, target))
 
 
 def _unescape(text: str) -> str:
@@ -243,8 +251,8 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
             else:
                 replace[part] = generated_xml(sheet, pkg)
         if add:
-            replace["xl/workbook.xml"] = pkg.workbook.encode("utf-8")
-            replace["xl/_rels/workbook.xml.rels"] = pkg.rels.encode("utf-8")
+            replace[pkg.workbook_name] = pkg.workbook.encode("utf-8")
+            replace[pkg.rels_name] = pkg.rels.encode("utf-8")
             replace["[Content_Types].xml"] = pkg.types.encode("utf-8")
         replace[pkg.styles_name] = pkg.styles.xml
         unchanged = [name for name, data in replace.items()
