@@ -236,7 +236,7 @@ def test_workbook_part_found_through_the_package_relationships(runner, tmp_path)
     with zipfile.ZipFile(moved) as zf:
         assert not [n for n in zf.namelist() if n.startswith("xl/")]
     assert runner.invoke(main, ["check", str(moved), "--as-of", "2026-11-16"]).exit_code == 1
-    from sheetsync.backends.xlsx.read import read_workbook   # openpyxl assumes xl/styles.xml
+    from sheetsync.backends.xlsx.read import read_workbook  # openpyxl assumes xl/styles.xml
 
     raw = read_workbook(moved)
     assert {"Metrics", "Findings"} <= set(raw.sheets)
