@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from sheetsync.backends.xlsx.notes import write_notes
 from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewrite
 from sheetsync.backends.xlsx.safety import workbook_part
 from sheetsync.backends.xlsx.sheetxml import (
@@ -92,6 +93,13 @@ class Package:
                 if target:
                     out[_unescape(name.group(1))] = target
         return out
+
+    def add_content_type(self, element: str) -> None:
+        """Add a [Content_Types] Default/Override unless its extension/part is there."""
+        key = re.search(r'(?:Extension|PartName)="[^"]+"', element)
+        if key and key.group(0) not in self.types:
+            end = self.types.rindex("</Types>")
+            self.types = self.types[:end] + element + self.types[end:]
 
     def add_sheet(self, name: str) -> str:
         """Register a new worksheet part at the end of the workbook; its part name."""
@@ -243,17 +251,25 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
             part = pkg.sheets.get(patch.sheet)
             if part is None or part not in pkg.names:
                 raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
-            replace[part] = patch_sheet(zf.read(part), patch, pkg)
+            data = patch_sheet(zf.read(part), patch, pkg)
+            notes = write_notes(zf, pkg.names, part, data, patch.notes)
+            if notes is not None:
+                data = notes.sheet_xml
+                replace.update(notes.replace)
+                add.update(notes.add)
+                pkg.names.update(notes.add)
+                for element in notes.content_types:
+                    pkg.add_content_type(element)
+            replace[part] = data
         for sheet in plan.generated:
             part = pkg.sheets.get(sheet.name)
             if part is None:
                 add[pkg.add_sheet(sheet.name)] = generated_xml(sheet, pkg)
             else:
                 replace[part] = generated_xml(sheet, pkg)
-        if add:
-            replace[pkg.workbook_name] = pkg.workbook.encode("utf-8")
-            replace[pkg.rels_name] = pkg.rels.encode("utf-8")
-            replace["[Content_Types].xml"] = pkg.types.encode("utf-8")
+        replace[pkg.workbook_name] = pkg.workbook.encode("utf-8")
+        replace[pkg.rels_name] = pkg.rels.encode("utf-8")
+        replace["[Content_Types].xml"] = pkg.types.encode("utf-8")
         replace[pkg.styles_name] = pkg.styles.xml
         unchanged = [name for name, data in replace.items()
                      if name in zf.NameToInfo and zf.read(name) == data]
