@@ -118,7 +118,9 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
             if row.row == fix.row:
                 row.status += " — fix this week"
     diagnosis = diagnose(metrics, fix, rules)
-    result = CheckResult(
+    # Every part was validated where it was made (leads and findings in bulk); building
+    # the result does not validate them all a second time.
+    result = CheckResult.model_construct(
         source=raw.source,
         title=raw.title,
         as_of=as_of,
