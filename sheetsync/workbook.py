@@ -107,10 +107,11 @@ HIGHLIGHT_MARK = 'N("sheetsync")=0'    # in every rule sheetsync adds: how it fi
 def highlight_formula(h: Highlight) -> str:
     """The conditional-format formula of `h` (same language in Excel and Google Sheets)."""
     key = f"${column_letter(h.key_col)}{h.first_row}"
+    text = h.text.replace('"', '""')          # a quote inside a formula string is doubled
     if h.match == "prefix":
-        test = f'LEFT({key},{len(h.text)})="{h.text}"'
+        test = f'LEFT({key},{len(h.text)})="{text}"'      # "=" ignores case in both
     elif h.match == "contains":
-        test = f'ISNUMBER(SEARCH("{h.text}",{key}))'
+        test = f'ISNUMBER(SEARCH("{text}",{key}))'
     else:
         test = f"LEN({key})>0"
     return f"AND({HIGHLIGHT_MARK},{test})"

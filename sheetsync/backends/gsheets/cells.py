@@ -14,7 +14,15 @@ import math
 import re
 from typing import Any
 
-from sheetsync.workbook import CellError, CellWrite, Grid, Highlight, Value, column_letter
+from sheetsync.workbook import (
+    HIGHLIGHT_MARK,
+    CellError,
+    CellWrite,
+    Grid,
+    Highlight,
+    Value,
+    highlight_formula,
+)
 
 EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELL_TEXT = 50_000            # Sheets refuses a whole batch with a longer cell
@@ -37,7 +45,7 @@ TONES: dict[str, tuple[dict[str, float], bool]] = {
 }
 # Every conditional-format rule sheetsync adds carries this always-true term, so the
 # next sync can tell its own rules from the operator's (same mark as in Excel).
-RULE_MARK = 'N("sheetsync")=0'
+RULE_MARK = HIGHLIGHT_MARK      # in every rule sheetsync adds: how it finds its own
 
 _ERRORS = {"REF": "#REF!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "NAME": "#NAME?",
            "NUM": "#NUM!", "N_A": "#N/A", "NULL_VALUE": "#NULL!", "ERROR": "#ERROR!",
@@ -162,19 +170,6 @@ def link_uri(target: str, sheet_ids: dict[str, int]) -> str | None:
     return f"#gid={sid}&range={m.group(3)}{m.group(4)}"
 
 
-def highlight_formula(h: Highlight) -> str:
-    """The rule's custom formula, relative to the first row of its range."""
-    key = f"${column_letter(h.key_col)}{h.first_row}"
-    text = h.text.replace('"', '""')
-    if h.match == "prefix":
-        test = f'LOWER(LEFT({key},{len(h.text)}))=LOWER("{text}")'
-    elif h.match == "contains":
-        test = f'ISNUMBER(SEARCH("{text}",{key}))'
-    else:
-        test = f"LEN({key})>0"
-    return f"=AND({RULE_MARK},{test})"
-
-
 def highlight_rule(h: Highlight, sheet_id: int) -> dict[str, Any]:
     """A ConditionalFormatRule (BooleanRule, CUSTOM_FORMULA) colouring `h`'s rows."""
     colour, bold = TONES[h.tone]
@@ -187,7 +182,7 @@ def highlight_rule(h: Highlight, sheet_id: int) -> dict[str, Any]:
                     "endColumnIndex": h.last_col}],
         "booleanRule": {
             "condition": {"type": "CUSTOM_FORMULA",
-                          "values": [{"userEnteredValue": highlight_formula(h)}]},
+                          "values": [{"userEnteredValue": "=" + highlight_formula(h)}]},
             "format": fmt,
         },
     }
