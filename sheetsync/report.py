@@ -1,154 +1,246 @@
-"""The printable one-page worksheet and the weekly review, from jinja2 templates.
+"""The printable one-page worksheet, the blank one, and the weekly review.
 
-HTML and Markdown come straight from the templates (HTML autoescaped: a lead named
-`<script>` prints as text); PDF is the HTML drawn by WeasyPrint, imported only then.
-The worksheet must fit one page: long answers are shortened here and clipped by CSS.
+`render_report` writes PDF, HTML or Markdown by the file's extension, from the
+jinja2 templates shipped in `templates/`.  Everything here prepares plain, already
+formatted values for the templates; the templates only lay them out.  HTML is
+autoescaped (a lead named `<script>` prints as text) and Markdown cells are escaped
+by the `md` filter.  The worksheet must fit one page: long texts are shortened here
+to a fixed number of characters and clamped to two lines by the CSS, and the PDF
+writer tightens the layout if the page still overflows.
 """
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
-from sheetsync.core.result import CheckResult
+from sheetsync.core.result import CheckResult, LeadRef, Metric, PipelineRow
 from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import number, pct, show_value
 from sheetsync.errors import SheetsyncError
 from sheetsync.resources import resource_dir
 
-MAX_ANSWER = 100          # characters of an answer on the one-page worksheet (two lines)
-MAX_SOURCES = 5
-MAX_ITEMS = 15            # lines per review section before "and N more"
+FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 PAPER = {"a4": "A4", "letter": "Letter"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|])")
+DENSITIES = ("", "compact", "tight")   # CSS classes tried in turn until the worksheet fits
+MAX_ANSWER = 110       # characters of an answer on the worksheet (two printed lines)
+MAX_SENTENCE = 260     # the diagnosis, the fix-this-week reason, the one change
+MAX_NAME = 48          # a source, a lead, an owner, a title
+MAX_SOURCES = 6        # rows of the per-source table before "and N more"
+MAX_ITEMS = 15         # lines per review list before "and N more"
+FIX_SUFFIX = " — fix this week"
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")     # markup anywhere in a line
+_MD_BLOCK = re.compile(r"^([#>+=-])")                   # a heading, quote or list at the start
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")    # "1. " would start a numbered list
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def shorten(text: Any, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with an ellipsis past `limit` characters."""
+    flat = " ".join(str(text if text is not None else "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—-") + "…"
 
 
 def md(value: Any) -> str:
-    """A value safe inside a Markdown table cell or list item."""
-    text = " ".join(str(value if value is not None else "").split())
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "\\" + text if text.startswith(("#", "-", "+", ">")) else text
+    """A value safe inside a Markdown table cell or list item: nothing in it is markup."""
+    text = _MD_INLINE.sub(r"\\\1", " ".join(str(value if value is not None else "").split()))
+    return _MD_NUMBERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\\\1", text))
 
 
-def _env(autoescape: bool) -> Any:
-    import jinja2
-
-    folder = resource_dir("templates")
-    loader = jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8"))
-    env = jinja2.Environment(loader=loader, autoescape=autoescape, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["md"] = md
-    return env
+def day(date: dt.date) -> str:
+    """16 Nov 2026: a date nobody reads the wrong way round."""
+    return f"{date.day} {date:%b %Y}"
 
 
-def _rows(result: CheckResult) -> list[dict[str, Any]]:
+def span(start: dt.date, end: dt.date) -> str:
+    """19 Oct – 15 Nov 2026."""
+    left = f"{start.day} {start:%b}" if start.year == end.year else day(start)
+    return f"{left} – {day(end)}"
+
+
+def measured_text(value: float | None, unit: str | None) -> str:
+    """The Measured cell as a person reads it: 12%, 18,750, 33 days, 13.2 a week."""
+    if value is None or unit is None:
+        return ""
+    if unit == "per_week":
+        return f"{number(value)} a week"
+    return show_value(value, unit)
+
+
+def _metric_note(metric: Metric | None) -> str:
+    """n beside the number, the previous window, and a low-sample warning."""
+    if metric is None or metric.value is None:
+        return ""
+    parts = [f"n={metric.n}"]
+    if metric.previous is not None:
+        parts.append(f"was {measured_text(metric.previous, metric.unit)}")
+    if metric.low_sample:
+        parts.append("low sample")
+    return " · ".join(parts)
+
+
+def worksheet_rows(result: CheckResult, rules: Rules) -> list[dict[str, Any]]:
+    """The eleven rows in stage order; a stage missing from the sheet still gets its line."""
+    by_stage: dict[str, PipelineRow] = {row.stage: row for row in result.pipeline}
+    known = {stage.name for stage in rules.stages}
+    order = [(s.name, s.counter) for s in rules.stages]
+    order += [(row.stage, None) for row in result.pipeline if row.stage not in known]
     rows = []
-    for row in result.pipeline:
-        fix = "fix this week" in row.status
-        leak = row.status.startswith("leak")
-        measured = "" if row.measured is None or row.unit is None else show_value(
-            row.measured, row.unit)
+    for i, (name, counter) in enumerate(order, start=1):
+        row = by_stage.get(name)
+        if row is None:
+            rows.append({"number": i, "stage": name, "answer": "not on the sheet",
+                         "empty": True, "measured": "", "note": "", "status": "missing",
+                         "state": "missing", "fix": False})
+            continue
+        metric = getattr(result.metrics, counter, None) if counter else None
+        status = row.status.removesuffix(FIX_SUFFIX)
         rows.append({
-            "stage": row.stage, "answer": _short(row.answer, MAX_ANSWER) or "(blank)",
-            "measured": measured, "status": row.status.replace(" — fix this week", ""),
-            "fix": fix, "css": "fix" if fix else ("leak" if leak else ""),
+            "number": i, "stage": name, "answer": shorten(row.answer, MAX_ANSWER) or "(blank)",
+            "empty": not row.answer.strip(), "measured": measured_text(row.measured, row.unit),
+            "note": _metric_note(metric) if row.measured is not None else "",
+            "status": status, "state": "leak" if status.startswith("leak") else status,
+            "fix": row.status.endswith(FIX_SUFFIX),
         })
     return rows
 
 
-def _sources(result: CheckResult) -> tuple[list[dict[str, Any]], int]:
-    items = [{"name": _short(b.name, 40), "leads": b.leads, "per_week": number(b.leads_per_week),
-              "qualified": pct(b.qualified_rate.value), "n": b.qualified_rate.n}
+def source_rows(result: CheckResult) -> tuple[list[dict[str, Any]], str]:
+    """The per-source table (leads, a week, qualified rate with n) and an "and N more"."""
+    items = [{"name": shorten(b.name, MAX_NAME), "leads": b.leads,
+              "per_week": number(b.leads_per_week),
+              "qualified": pct(b.qualified_rate.value), "n": b.qualified_rate.n,
+              "low": b.qualified_rate.low_sample}
              for b in result.metrics.by_source]
-    return items[:MAX_SOURCES], max(0, len(items) - MAX_SOURCES)
+    rest = result.metrics.by_source[MAX_SOURCES:]
+    more = ""
+    if rest:
+        more = f"and {len(rest)} more sources ({sum(b.leads for b in rest)} leads)"
+    return items[:MAX_SOURCES], more
 
 
-def _sections(result: CheckResult) -> list[dict[str, Any]]:
-    r = result.review
-
-    def section(title: str, refs: list[Any]) -> dict[str, Any]:
-        items = [_short(f"row {x.row}: {x.lead}" + (f" ({x.owner})" if x.owner else "")
-                        + (f" — {x.detail}" if x.detail else ""), 160) for x in refs]
-        return {"title": title, "total": len(items), "lines": items[:MAX_ITEMS],
-                "more": max(0, len(items) - MAX_ITEMS)}
-
-    return [
-        section("New leads not routable yet", r.new_not_routable),
-        section("Qualified leads without evidence", r.qualified_without_evidence),
-        section("Overdue follow-ups", r.overdue),
-        section("Meetings won", r.meetings.get("won", [])),
-        section("Meetings lost", r.meetings.get("lost", [])),
-        section("Moved to nurture", r.meetings.get("nurture", [])),
-    ]
+def _lead_line(ref: LeadRef) -> dict[str, Any]:
+    return {"row": ref.row, "lead": shorten(ref.lead, MAX_NAME) or "(no name)",
+            "owner": shorten(ref.owner, MAX_NAME), "detail": shorten(ref.detail, 120)}
 
 
-def context(result: CheckResult | None, rules: Rules, *, blank: bool,
-            paper: str) -> dict[str, Any]:
-    """Everything the templates show, already formatted."""
-    ctx: dict[str, Any] = {"blank": blank or result is None, "result": result,
-                           "stages": rules.stages, "paper": PAPER[paper],
-                           "title": (result.title or result.source) if result else ""}
-    if result is not None:
-        ctx["rows"] = _rows(result)
-        ctx["sources"], ctx["more_sources"] = _sources(result)
-        ctx["sections"] = _sections(result)
-        ctx["variants"] = result.review.replies_by_variant[:MAX_ITEMS]
-        ctx["gaps"] = [owner_gap_line(g) for g in result.review.owner_gaps][:MAX_ITEMS]
+def _listing(refs: list[LeadRef]) -> dict[str, Any]:
+    """At most MAX_ITEMS leads, and how many more there are."""
+    return {"total": len(refs), "leads": [_lead_line(x) for x in refs[:MAX_ITEMS]],
+            "more": max(0, len(refs) - MAX_ITEMS)}
+
+
+def review_context(result: CheckResult) -> dict[str, Any]:
+    """The weekly review's sections, each list cut at MAX_ITEMS with "and N more"."""
+    review = result.review
+    variants = []
+    for v in review.replies_by_variant[:MAX_ITEMS]:
+        variants.append({"variant": shorten(v.variant, MAX_NAME), "sent": v.sent,
+                         "positive": v.positive, "neutral": v.neutral, "negative": v.negative,
+                         "other": v.other, "no_reply": v.no_reply,
+                         "positive_rate": pct(v.positive / v.sent) if v.sent else "—"})
+    return {
+        "lists": [
+            {"title": "New leads not yet routable", "none": "Every new lead has a route.",
+             **_listing(review.new_not_routable)},
+            {"title": "Qualified without evidence", "none": "Every pursued lead has evidence.",
+             **_listing(review.qualified_without_evidence)},
+            {"title": "Overdue follow-ups", "none": "Nothing overdue.",
+             **_listing(review.overdue)},
+        ],
+        "meetings": [
+            {"title": title, **_listing(review.meetings.get(key, []))}
+            for key, title in (("won", "Won"), ("lost", "Lost"), ("nurture", "Nurtured"))
+        ],
+        "variants": variants,
+        "more_variants": max(0, len(review.replies_by_variant) - MAX_ITEMS),
+        "gaps": [shorten(owner_gap_line(g), 120) for g in review.owner_gaps[:MAX_ITEMS]],
+        "more_gaps": max(0, len(review.owner_gaps) - MAX_ITEMS),
+        "one_change": shorten(review.one_change, MAX_SENTENCE),
+    }
+
+
+def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
+            paper: str = "a4") -> dict[str, Any]:
+    """Everything the templates show, already formatted and shortened."""
+    ctx: dict[str, Any] = {"blank": blank or result is None, "paper": PAPER[paper],
+                           "stages": [{"number": i, "name": s.name, "guide": s.guide,
+                                       "counter": bool(s.counter)}
+                                      for i, s in enumerate(rules.stages, start=1)]}
+    if result is None:
+        return ctx
+    fix = result.fix_this_week
+    sources, more_sources = source_rows(result)
+    window = result.metrics.window
+    ctx.update({
+        "title": shorten(result.title or Path(result.source).name or result.source, MAX_NAME),
+        "as_of": day(result.as_of),
+        "window": f"{span(window.start, window.end)} ({window.weeks} weeks)",
+        "weeks": window.weeks, "lead_count": result.lead_count,
+        "rows": worksheet_rows(result, rules),
+        "diagnosis": shorten(result.diagnosis, MAX_SENTENCE),
+        "fix": None if fix is None else {"stage": fix.stage,
+                                         "why": shorten(fix.why, MAX_SENTENCE)},
+        "sources": sources, "more_sources": more_sources,
+        "review": review_context(result),
+    })
     return ctx
 
 
-def render_text(kind: str, fmt: str, ctx: dict[str, Any]) -> str:
-    """The HTML or Markdown of the worksheet or the review."""
-    env = _env(autoescape=fmt == "html")
+def _environment(autoescape: bool) -> Any:
+    import jinja2
+
+    folder = resource_dir("templates")
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
+        autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["md"] = md
+    return env
+
+
+def render_text(kind: str, fmt: str, ctx: dict[str, Any], density: str = "") -> str:
+    """The HTML or Markdown text of `kind` ("worksheet", "blank" or "review")."""
+    env = _environment(autoescape=fmt == "html")
     if fmt == "html":
-        ctx = dict(ctx, css=env.get_template("style.css").render(paper=ctx["paper"]))
+        css = env.get_template("report.css").render(paper=ctx["paper"])
+        ctx = dict(ctx, css=css, density=density)
     return str(env.get_template(f"{kind}.{fmt}.j2").render(**ctx))
 
 
 def render_report(out: Path, *, result: CheckResult | None, rules: Rules,
                   review: bool = False, blank: bool = False, paper: str = "a4") -> Path:
-    """Write the worksheet (or the review) to `out`: .pdf, .html or .md by its extension."""
+    """Write the worksheet, the blank worksheet or the weekly review to `out`.
+
+    The format follows the extension: .pdf (WeasyPrint), .html or .md.  The
+    worksheets are one page on A4 or Letter; the review may run longer.
+    """
+    from sheetsync.pdf import pdf_bytes, write_atomically
+
     out = Path(out)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in ("pdf", "html", "htm", "md"):
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
         raise SheetsyncError(f"{out.name}: write a .pdf, .html or .md file")
+    paper = paper.lower()
     if paper not in PAPER:
         raise SheetsyncError(f"paper '{paper}': choose a4 or letter")
     if review and (blank or result is None):
-        raise SheetsyncError("the weekly review needs a workbook, not --blank")
-    kind = "review" if review else "worksheet"
-    ctx = context(result, rules, blank=blank, paper=paper)
+        raise SheetsyncError("the weekly review needs a workbook; --blank is for the worksheet")
     if not out.parent.is_dir():
-        raise SheetsyncError(f"{out.parent} is not a folder")
-    if fmt == "md":
-        out.write_text(render_text(kind, "md", ctx), "utf-8")
-    elif fmt in ("html", "htm"):
-        out.write_text(render_text(kind, "html", ctx), "utf-8")
+        raise SheetsyncError(f"{out.parent}: no such folder for the report")
+    kind = "review" if review else ("blank" if blank or result is None else "worksheet")
+    ctx = context(result, rules, blank=blank, paper=paper)
+    if fmt == "pdf":
+        data, _ = pdf_bytes(lambda density: render_text(kind, "html", ctx, density),
+                            densities=DENSITIES, one_page=kind != "review")
     else:
-        write_pdf(render_text(kind, "html", ctx), out)
+        data = render_text(kind, fmt, ctx).encode("utf-8")
+    write_atomically(out, data)
     return out
-
-
-def write_pdf(html: str, out: Path) -> None:
-    """Draw `html` to a PDF with WeasyPrint (no external resources are fetched)."""
-    for name in ("weasyprint", "fontTools", "fontTools.subset"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:
-        raise SheetsyncError(
-            f"PDF output needs WeasyPrint and the Pango library ({exc}); write .html instead"
-        ) from exc
-
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"external resource not allowed: {url}")
-
-    HTML(string=html, url_fetcher=no_fetch).write_pdf(str(out))
