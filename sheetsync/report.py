@@ -12,7 +12,9 @@ writer tightens the layout if the page still overflows.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import re
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -194,10 +196,18 @@ def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
     return ctx
 
 
+def template_folder() -> Traversable:
+    """The installed `sheetsync.templates` package, or `templates/` of a source tree."""
+    try:
+        return importlib.resources.files("sheetsync.templates")
+    except ModuleNotFoundError:
+        return resource_dir("templates")
+
+
 def _environment(autoescape: bool) -> Any:
     import jinja2
 
-    folder = resource_dir("templates")
+    folder = template_folder()
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,

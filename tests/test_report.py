@@ -309,7 +309,8 @@ def test_every_template_is_shipped_as_package_data():
     config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert config["package-dir"]["sheetsync.templates"] == "templates"
     globs = config["package-data"]["sheetsync.templates"]
-    names = [p.name for p in (REPO / "templates").iterdir() if p.is_file()]
+    names = [p.name for p in (REPO / "templates").iterdir()
+             if p.is_file() and p.suffix not in (".py", ".pyc")]
     assert names and all(any(fnmatch(n, g) for g in globs) for n in names), names
 
 
