@@ -1,79 +1,125 @@
 """Write a new pipeline workbook with openpyxl (only for files sheetsync creates).
 
-openpyxl is fine here: there is nothing of the operator's to preserve yet.  Frozen
-headers, widths, dropdowns for Decision / Stage / Reply status, wrapped long text.
+openpyxl is fine here: there is nothing of the operator's to preserve yet.  The
+file is usable at once: bold, frozen headers, widths, dropdowns, wrapped answers,
+date and money formats, printed one page wide.  The bytes are reproducible (fixed
+zip times and document stamps), so sample workbooks can be checked by hash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
-from sheetsync.backends.xlsx.package import atomic_target
-from sheetsync.core.layout import BookLayout
-from sheetsync.errors import SheetsyncError
+from sheetsync.core.layout import BookLayout, SheetLayout
+from sheetsync.errors import SheetsyncError, WriteError
 
-DROPDOWN_ROWS = 2000
+DROPDOWN_ROWS = 2000                      # dropdowns reach this many rows below the header
 FIXED_TIME = dt.datetime(2026, 1, 1)      # reproducible files: no "created now" stamp
+NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%"}
+HEADER_FILL = "FFE8EEF7"                  # the operator's columns
+OWNED_FILL = "FFEDEDED"                   # columns sheetsync writes
 
 
 def build(layout: BookLayout) -> bytes:
-    """The workbook's bytes."""
+    """The workbook's bytes, the same bytes for the same layout."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     wb.remove(wb.active)
-    head_fill = PatternFill("solid", fgColor="FFE8EEF7")
     for spec in layout.sheets:
-        ws = wb.create_sheet(spec.name)
-        if spec.title:
-            ws.cell(1, 1, spec.title).font = Font(bold=True, size=14)
-        for c, header in enumerate(spec.headers, start=1):
-            cell = ws.cell(spec.header_row, c, header)
-            cell.font = Font(bold=True)
-            cell.fill = head_fill
-        for r, row in enumerate(spec.rows, start=spec.header_row + 1):
-            for c, value in enumerate(row, start=1):
-                if value is None or value == "":
-                    continue
-                cell = ws.cell(r, c, value)
-                if spec.formats.get(c) == "date" and isinstance(value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif spec.formats.get(c) == "money" and isinstance(value, (int, float)):
-                    cell.number_format = "#,##0"
-                if c in spec.wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                elif spec.wrap:
-                    cell.alignment = Alignment(vertical="top")
-        for c, width in spec.widths.items():
-            ws.column_dimensions[get_column_letter(c)].width = width
-        if spec.wrap:                      # room for two or three lines of an answer
-            for r in range(spec.header_row + 1, spec.header_row + 1 + len(spec.rows)):
-                ws.row_dimensions[r].height = 45
-        ws.page_setup.orientation = "landscape"       # printed one page wide
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.freeze_panes = ws.cell(spec.header_row + 1, 1 if spec.header_row > 1 else 2)
-        last = spec.header_row + max(DROPDOWN_ROWS, len(spec.rows))
-        for c, choices in spec.dropdowns.items():
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                allow_blank=True, showErrorMessage=False)
-            letter = get_column_letter(c)
-            dv.add(f"{letter}{spec.header_row + 1}:{letter}{last}")
-            ws.add_data_validation(dv)
+        _sheet(wb.create_sheet(spec.name), spec)
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     wb.properties.creator = "sheetsync"
     buffer = io.BytesIO()
     wb.save(buffer)
     return _fixed_times(buffer.getvalue())
+
+
+def _sheet(ws: Any, spec: SheetLayout) -> None:
+    """Fill one openpyxl worksheet from its layout."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="FFB7C0CC")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    if spec.title:
+        ws.cell(1, 1, spec.title).font = Font(bold=True, size=13)
+    for c, header in enumerate(spec.headers, start=1):
+        cell = ws.cell(spec.header_row, c, header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=OWNED_FILL if c in spec.owned else HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if spec.boxed:
+            cell.border = box
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for r, row in enumerate(spec.rows, start=spec.first_data_row):
+        for c in range(1, len(spec.headers) + 1):
+            value = row[c - 1] if c <= len(row) else None
+            if value is None or value == "":
+                if not spec.boxed:
+                    continue
+                value = None
+            cell = ws.cell(r, c, value)
+            kind = spec.cell_formats.get((r, c)) or spec.formats.get(c)
+            if kind == "date" and isinstance(value, dt.date):
+                cell.number_format = NUMBER_FORMATS["date"]
+            elif kind in ("money", "percent") and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool):
+                cell.number_format = NUMBER_FORMATS[kind]
+            if spec.boxed:
+                cell.border = box
+            cell.alignment = wrapped if c in spec.wrap else top
+    for c, width in spec.widths.items():
+        ws.column_dimensions[get_column_letter(c)].width = width
+    if spec.boxed and spec.wrap:          # room for every line of a wrapped answer
+        for r, row in enumerate(spec.rows, start=spec.first_data_row):
+            ws.row_dimensions[r].height = _height(spec, row)
+    ws.page_setup.orientation = "landscape"
+    if spec.boxed:                                # the forms print one page wide
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{spec.header_row}:{spec.header_row}"
+    ws.freeze_panes = ws.cell(spec.first_data_row, 2 if spec.freeze_first_column else 1)
+    _dropdowns(ws, spec)
+
+
+def _height(spec: SheetLayout, row: list[Any]) -> float:
+    """Row height in points for the longest wrapped cell; a form row leaves room to write."""
+    lines = 2 if spec.title else 1
+    for c in spec.wrap:
+        text = str(row[c - 1]) if c <= len(row) and row[c - 1] is not None else ""
+        per_line = max(int(spec.widths.get(c, 10) * 1.1), 1)
+        lines = max(lines, -(-len(text) // per_line))
+    return 15.0 * lines + 2
+
+
+def _dropdowns(ws: Any, spec: SheetLayout) -> None:
+    """A list dropdown per listed column, from the first data row down DROPDOWN_ROWS rows.
+
+    Other values stay allowed (no error box): operators type variants (`y`, `Opt out`)
+    that sheetsync reads, and it says so in Check when it cannot.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    last = spec.header_row + max(DROPDOWN_ROWS, len(spec.rows))
+    for c, choices in sorted(spec.dropdowns.items()):
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                            allow_blank=True, showErrorMessage=False)
+        letter = get_column_letter(c)
+        dv.add(f"{letter}{spec.first_data_row}:{letter}{last}")
+        ws.add_data_validation(dv)
 
 
 def _fixed_times(data: bytes) -> bytes:
@@ -88,21 +134,64 @@ def _fixed_times(data: bytes) -> bytes:
                               rb"\g<1>" + stamp.encode(), body)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, body)
     return out.getvalue()
 
 
 def write_new_workbook(path: Path, layout: BookLayout, *, overwrite: bool = False) -> None:
-    """Create the workbook at `path`; refuses to replace an existing file unless told to."""
+    """Create the workbook at `path`, atomically; never replaces a file unless `overwrite`.
+
+    The bytes go to a temp file in the same folder, which then takes the name in one
+    step: a hard link when the name must be new (so a file that appears meanwhile is
+    still not replaced), a rename when overwriting.  A failure leaves nothing behind.
+    """
     path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise SheetsyncError(f"{path.name}: a new workbook must end in .xlsx")
+    if path.suffix.lower() != ".xlsx":
+        raise SheetsyncError(f"{path.name}: a new workbook's name must end in .xlsx")
+    if path.is_dir():
+        raise SheetsyncError(f"{path} is a folder; give a file name ending in .xlsx")
     if path.exists() and not overwrite:
         raise SheetsyncError(f"{path} already exists; choose another name or use --force")
-    if not path.parent.is_dir():
-        raise SheetsyncError(f"{path.parent} is not a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise SheetsyncError(f"{path}: the folder {folder} does not exist")
     data = build(layout)
-    if not path.exists():
-        path.touch()
-    with atomic_target(path) as tmp:
-        tmp.write_bytes(data)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".sheetsync-tmp",
+                                        dir=folder)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot write in {folder} ({exc.strerror})") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)      # as a plainly created file, not mkstemp's 0600
+        _place(tmp, path, overwrite)
+    except FileExistsError:
+        raise SheetsyncError(
+            f"{path} already exists; choose another name or use --force") from None
+    except OSError as exc:
+        raise WriteError(f"{path} was not written: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _place(tmp: Path, path: Path, overwrite: bool) -> None:
+    """Give `tmp`'s content the name `path` in one step."""
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)                 # fails if `path` exists: no race with a new file
+    except FileExistsError:
+        raise
+    except OSError:                        # a filesystem without hard links
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
