@@ -112,3 +112,12 @@ def test_rules_sheet_overrides_thresholds(rules):
     assert "below-budget-minimum" not in hit            # 3000 clears the operator's 2000
     bad = next(f for f in result.findings if f.rule == "rules-value-unreadable")
     assert bad.sheet == "Rules" and bad.row == 3
+
+
+def test_a_cleared_rules_value_means_the_default(rules):
+    sheet = [["Setting", "Value", "What it means"],
+             ["Budget minimum", None, "A pursued lead's budget must clear this amount."],
+             ["Sensitive keywords", "", "Leads whose note mentions these need approval."]]
+    result = run_check(book(leads=[lead(Budget=3000)], Rules=sheet), rules, AS_OF).result
+    assert "below-budget-minimum" in {f.rule for f in result.findings}     # default 5000
+    assert not [f for f in result.findings if f.rule == "rules-value-unreadable"]

@@ -45,11 +45,21 @@ def _parser(field: str, current: Any) -> Callable[[Value], Any]:
     return values.parse_number
 
 
+def _value_column(grid: Grid) -> int | None:
+    """The column headed "Value" in the first rows, if the sheet has one."""
+    for cells in grid[:5]:
+        for c, v in enumerate(cells, start=1):
+            if isinstance(v, str) and values.normalize_header(v) == "value":
+                return c
+    return None
+
+
 def apply_rules_sheet(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Finding]]:
     """`rules` with the sheet's settings applied, and a finding per unreadable value.
 
     Any row whose first non-empty cell is a known label (see `rules.rule_labels`)
-    counts; its value is the next non-empty cell to the right.
+    counts; its value is in the column headed "Value", or else the next non-empty cell
+    to the right.  A cleared Value cell means the default.
     """
     labels = {
         values.normalize_header(label): path
@@ -58,16 +68,24 @@ def apply_rules_sheet(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list
     }
     data = rules.model_dump()
     findings: list[Finding] = []
+    value_col = _value_column(grid)
     for r, cells in enumerate(grid, start=1):
         filled = [(c, v) for c, v in enumerate(cells, start=1) if not is_empty(v)]
-        if len(filled) < 2 or not isinstance(filled[0][1], str):
+        if not filled or not isinstance(filled[0][1], str):
             continue
         path = labels.get(values.normalize_header(filled[0][1]))
         if path is None:
             continue
+        if value_col is not None:          # a "Value" column: a cleared value is no value
+            raw = cells[value_col - 1] if value_col <= len(cells) else None
+            if is_empty(raw):
+                continue
+        elif len(filled) < 2:
+            continue
+        else:
+            raw = filled[1][1]
         parent, _, name = path.rpartition(".")
         target = data[parent] if parent else data
-        raw = filled[1][1]
         try:
             parsed = _parser(name, target[name])(raw)
         except ValueError as exc:
