@@ -23,12 +23,11 @@ from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import number, pct, show_value
 from sheetsync.errors import SheetsyncError
-from sheetsync.resources import resource_dir
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 PAPER = {"a4": "A4", "letter": "Letter"}
-DENSITIES = ("", "compact", "tight")   # CSS classes tried in turn until the worksheet fits
-MAX_ANSWER = 110       # characters of an answer on the worksheet (two printed lines)
+DENSITIES = ("", "snug", "compact", "tight")   # CSS classes tried in turn until the worksheet fits
+MAX_ANSWER = 140       # characters of an answer on the worksheet (about three printed lines)
 MAX_SENTENCE = 260     # the diagnosis, the fix-this-week reason, the one change
 MAX_NAME = 48          # a source, a lead, an owner, a title
 MAX_SOURCES = 6        # rows of the per-source table before "and N more"
@@ -197,11 +196,16 @@ def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
 
 
 def template_folder() -> Traversable:
-    """The installed `sheetsync.templates` package, or `templates/` of a source tree."""
-    try:
-        return importlib.resources.files("sheetsync.templates")
-    except ModuleNotFoundError:
-        return resource_dir("templates")
+    """The templates that belong to this very copy of sheetsync.
+
+    Installed: the `templates` folder inside the package.  Source tree or editable
+    install: `templates/` beside the package.  Never looked up by package name, which
+    an editable install elsewhere on the machine could answer with its own copy.
+    """
+    installed = importlib.resources.files("sheetsync").joinpath("templates")
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def _environment(autoescape: bool) -> Any:
