@@ -130,6 +130,14 @@ def test_missing_stage_still_gets_its_line(tmp_path, rules):
     assert "| 4 | Productized offer | not on the sheet |  | missing |" in text
 
 
+def test_no_leads_says_so_instead_of_an_empty_table(tmp_path, rules):
+    result = filled_result(rules)
+    result.metrics.by_source = []
+    text = render_report(tmp_path / "w.md", result=result, rules=rules).read_text()
+    assert "Leads by source: none in the last 4 weeks" in text
+    assert "| Source |" not in text
+
+
 # ---- The weekly review -----------------------------------------------------------------
 
 
