@@ -6,6 +6,9 @@ The CLI and the scheduler both call these; they return results and never print.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,24 @@ class SyncOutcome:
     changed_cells: int = 0
     changes: list[str] = field(default_factory=list)   # human lines for --dry-run
     written: bool = False
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """The cyclic garbage collector paused for one run over one workbook.
+
+    A run makes millions of small objects (cells, leads, findings) and no reference
+    cycles; CPython would otherwise walk the growing heap again and again, costing a
+    third of the run.  Reference counting still frees everything; the collector is
+    switched back on (if it was on) when the run ends, error or not.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def read_source(backend: Backend, rules: Rules) -> RawWorkbook:
@@ -57,7 +78,8 @@ def check_source(
 ) -> CheckResult:
     """Read `source` and return everything check finds.  Raises SheetsyncError."""
     backend = open_backend(source, credentials=credentials)
-    return _check(backend, rules_path, as_of)[0].result
+    with bulk_work():
+        return _check(backend, rules_path, as_of)[0].result
 
 
 def sync_source(
@@ -75,6 +97,14 @@ def sync_source(
     same input leaves the workbook exactly as it was.
     """
     backend = open_backend(source, credentials=credentials)
+    with bulk_work():
+        return _sync(backend, rules_path, as_of, dry_run=dry_run, force=force)
+
+
+def _sync(
+    backend: Backend, rules_path: Path | None, as_of: dt.date | None, *, dry_run: bool,
+    force: bool,
+) -> SyncOutcome:
     checked, raw = _check(backend, rules_path, as_of)
     previous = last_synced(raw)
     plan = build_plan(checked, previous or "")

@@ -1,19 +1,23 @@
-"""The lead log: rows of the Leads table parsed into typed `Lead` models.
+"""The lead log: rows of the Leads table parsed into typed `Lead` records.
 
 Values are parsed the way operators type them (`$8K`, `35%`, `y`, `21/10/2026`).
 A value that cannot be parsed becomes a finding for that cell and is treated as
 empty — never a crash, never a silent guess.
+
+A log can hold tens of thousands of leads, so the work is done a column at a time:
+each distinct value of a column is parsed once, each typed column is validated in
+one pydantic call against the type `Lead` declares for it, and the rows are then
+assembled as tuples.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any
+import itertools
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, NamedTuple, get_type_hints
 
-from pydantic import TypeAdapter
-from pydantic.dataclasses import dataclass
+from pydantic import ConfigDict, TypeAdapter
 
 from sheetsync.core import values
 from sheetsync.core.result import Finding
@@ -22,12 +26,11 @@ from sheetsync.core.tables import Table
 from sheetsync.workbook import Value
 
 
-@dataclass(slots=True)
-class Lead:
+class Lead(NamedTuple):
     """One row of the lead log, typed.  `row` is the sheet row it came from.
 
-    A slotted pydantic dataclass: validated like a model, in bulk, but a tenth of the
-    memory of a BaseModel per row (a log can hold tens of thousands of leads).
+    A named tuple: tens of thousands are made per run, each as cheaply as a tuple.
+    Text fields hold stripped text ("" when empty); typed fields hold None when empty.
     """
 
     row: int
@@ -76,7 +79,13 @@ class Lead:
         return bool(v.strip()) if isinstance(v, str) else v is not None
 
 
-_FIELDS = {f.name for f in dataclasses.fields(Lead)} - {"row"}
+_FIELDS = frozenset(Lead._fields) - {"row"}
+_TYPES: dict[str, Any] = get_type_hints(Lead)
+_STRICT = ConfigDict(strict=True)
+# One validator per declared type, shared by the fields of that type.
+_COLUMN_CHECKS: dict[Any, TypeAdapter[Any]] = {
+    t: TypeAdapter(list[t], config=_STRICT) for t in set(_TYPES.values())  # type: ignore[valid-type]
+}
 
 Parser = Callable[[Value], Any]
 
@@ -102,52 +111,98 @@ def _parsers(rules: Rules) -> dict[str, Parser]:
     }
 
 
-_LEADS = TypeAdapter(list[Lead])
+def text_column(column: Sequence[Value]) -> list[str]:
+    """Every cell as stripped text ("" when empty); one C-level pass when all are text."""
+    try:
+        return list(map(str.strip, column))        # type: ignore[arg-type]
+    except TypeError:                              # a number, date or None among them
+        return [v.strip() if type(v) is str else values.text_of(v) for v in column]
 
 
-def _text_column(column: Sequence[Value]) -> list[str]:
-    return [
-        v.strip() if type(v) is str else ("" if v is None else values.text_of(v))
-        for v in column
-    ]
+def _as_typed(parser: Parser) -> Callable[[Value], Any]:
+    def parse(v: Value) -> Any:
+        return None if v is None or v == "" else parser(v)
+    return parse
+
+
+_NUMERIC = frozenset({bool, int, float})
+
+
+def _distinct(column: Sequence[Value]) -> set[Hashable] | None:
+    """The column's distinct values, or None when equal-but-different values share a key.
+
+    1, 1.0 and True are one key to a set or dict (only the first one seen is kept),
+    but a parser reads them differently (True is a yes, 1.0 an amount): a column that
+    mixes those types is parsed cell by cell.
+    """
+    if len(set(map(type, column)) & _NUMERIC) > 1:
+        return None
+    try:
+        return set(column)
+    except TypeError:               # an unhashable value: never from a backend, but safe
+        return None
+
+
+def parse_column(
+    column: Sequence[Value], parse: Callable[[Value], Any]
+) -> tuple[list[Any], dict[int, str]]:
+    """`parse` applied to every cell, and {index: why} for the cells it refused.
+
+    Each distinct value is parsed once (a log repeats the same few values a lot), then
+    the column is filled from that table in one pass.  A refused cell becomes None.
+    """
+    distinct = _distinct(column)
+    if distinct is not None:
+        memo: dict[Any, Any] = {}
+        refused: dict[Any, str] = {}
+        for v in distinct:
+            try:
+                memo[v] = parse(v)  # type: ignore[arg-type]   # a cell value, from the column
+            except ValueError as exc:
+                memo[v] = None
+                refused[v] = str(exc)
+        parsed = list(map(memo.__getitem__, column))
+        if not refused:
+            return parsed, {}
+        return parsed, {i: refused[v] for i, v in enumerate(column) if v in refused}
+    parsed, why = [], {}
+    for i, v in enumerate(column):
+        try:
+            parsed.append(parse(v))
+        except ValueError as exc:
+            parsed.append(None)
+            why[i] = str(exc)
+    return parsed, why
 
 
 def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Finding]]:
-    """Typed leads from the Leads table, and a finding per value that would not parse.
-
-    Works column by column and validates all rows at once with pydantic, so a log of
-    tens of thousands of rows stays fast.
-    """
+    """Typed leads from the Leads table, and a finding per value that would not parse."""
     if table is None or not table.rows:
         return [], []
     parsers = _parsers(rules)
+    n = len(table.rows)
     rows = [r for r, _ in table.rows]
-    keys: list[str] = ["row"]
-    columns: list[list[Any]] = [rows]
+    columns: dict[str, Sequence[Any]] = {"row": rows}
     findings: list[Finding] = []
     for key, col in table.columns.items():
         if key not in _FIELDS:
             continue
-        raw = table.column_values(key)
         parser = parsers.get(key)
         if parser is None:
-            parsed: list[Any] = _text_column(raw)
+            parsed: list[Any] = text_column(table.column_values(key))
         else:
-            parsed = [None] * len(raw)
-            for i, v in enumerate(raw):
-                if v is None or v == "":
-                    continue
-                try:
-                    parsed[i] = parser(v)
-                except ValueError as exc:
-                    findings.append(_unreadable(table, key, col, rows[i], v, str(exc)))
-        keys.append(key)
-        columns.append(parsed)
-    records = [dict(zip(keys, cells, strict=True)) for cells in zip(*columns, strict=True)]
-    return _LEADS.validate_python(records), findings
+            parsed, refused = parse_column(table.column_values(key), _as_typed(parser))
+            findings += [_unreadable(table, key, col, rows[i], why)
+                         for i, why in refused.items()]
+        _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)
+        columns[key] = parsed
+    defaults = Lead._field_defaults
+    cells = [columns[k] if k in columns else itertools.repeat(defaults[k], n)
+             for k in Lead._fields]
+    return list(map(Lead._make, zip(*cells, strict=True))), findings
 
 
-def _unreadable(table: Table, key: str, col: int, row: int, raw: Value, why: str) -> Finding:
+def _unreadable(table: Table, key: str, col: int, row: int, why: str) -> Finding:
     header = table.headers.get(key, key)
     return Finding(
         sheet=table.sheet,

@@ -193,10 +193,22 @@ def weekly(leads: list[Lead], last: dt.date, weeks: int) -> list[WeekRow]:
     return rows
 
 
+def _touching(leads: list[Lead], start: dt.date, end: dt.date) -> list[Lead]:
+    """The leads that came in or closed from `start` to `end`: all any counter counts."""
+    return [
+        x for x in leads
+        if (x.date_in is not None and start <= x.date_in <= end)
+        or (x.closed_date is not None and start <= x.closed_date <= end)
+    ]
+
+
 def measure(leads: list[Lead], as_of: dt.date, rules: Rules) -> Metrics:
     """All five counters over the window, with the previous window and breakdowns."""
     k = rules.min_sample
     w, prev = windows(as_of, rules.window_weeks)
+    # Every counter, breakdown and weekly row looks only at leads that came in or
+    # closed in the two windows; a log of years is narrowed to those in one pass.
+    leads = _touching(leads, prev.start, w.end)
 
     def both(fn: Callable[[Window], Metric]) -> Metric:
         return _with_previous(fn(w), fn(prev))

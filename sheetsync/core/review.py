@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Leak, Metrics, OwnerGap, Review, VariantReplies
@@ -71,21 +72,24 @@ def build_review(
 
 
 def _replies(leads: list[Lead]) -> list[VariantReplies]:
-    by: dict[str, VariantReplies] = {}
-    for lead in leads:
-        if lead.sent_date is None:
-            continue
-        name = lead.message_variant or "(no variant)"
-        v = by.setdefault(name, VariantReplies(variant=name))
-        v.sent += 1
-        status = lead.reply_status or "none"
-        if status == "none":
-            v.no_reply += 1
-        elif status in ("positive", "neutral", "negative"):
-            setattr(v, status, getattr(v, status) + 1)
-        else:
-            v.other += 1
-    return sorted(by.values(), key=lambda v: (-v.sent, v.variant))
+    """Sent messages per variant and how they were answered (counted, then modelled)."""
+    counts: Counter[tuple[str, str]] = Counter(
+        (lead.message_variant or "(no variant)", lead.reply_status or "none")
+        for lead in leads
+        if lead.sent_date is not None
+    )
+    by: dict[str, dict[str, int]] = {}
+    for (name, status), n in counts.items():
+        v = by.setdefault(name, {"sent": 0})
+        v["sent"] += n
+        field = _REPLY_FIELD.get(status, "other")
+        v[field] = v.get(field, 0) + n
+    out = [VariantReplies(variant=name, **v) for name, v in by.items()]
+    return sorted(out, key=lambda v: (-v.sent, v.variant))
+
+
+_REPLY_FIELD = {"none": "no_reply", "positive": "positive", "neutral": "neutral",
+                "negative": "negative"}
 
 
 def _owner_gaps(metrics: Metrics) -> list[OwnerGap]:

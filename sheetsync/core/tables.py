@@ -150,7 +150,7 @@ def _data_rows(
     gap = 0
     for r in range(header_row, len(grid)):
         cells = grid[r]
-        span = cells[:last_col] if last_col else cells
+        span = cells if not last_col or len(cells) <= last_col else cells[:last_col]
         if not any(span) or all(is_empty(v) for v in span):   # fast path first
             gap += 1
             continue
