@@ -132,7 +132,12 @@ def check(source: str, rules_path: Path | None, as_of: dt.date | None,
 
 def _show(result: Any, fmt: str) -> None:
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        # Plain text with no colour codes: written as it is (click.echo would scan the
+        # whole of it for ANSI codes to strip, which costs time on a log of 50,000 leads).
+        out = click.get_text_stream("stdout")
+        out.write(result.model_dump_json(indent=2))
+        out.write("\n")
+        out.flush()
         return
     from sheetsync import console
 

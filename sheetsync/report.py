@@ -12,7 +12,6 @@ writer tightens the layout if the page still overflows.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
 import re
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,6 +22,7 @@ from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import number, pct, show_value
 from sheetsync.errors import SheetsyncError
+from sheetsync.resources import resource_dir
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 PAPER = {"a4": "A4", "letter": "Letter"}
@@ -196,16 +196,8 @@ def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
 
 
 def template_folder() -> Traversable:
-    """The templates that belong to this very copy of sheetsync.
-
-    Installed: the `templates` folder inside the package.  Source tree or editable
-    install: `templates/` beside the package.  Never looked up by package name, which
-    an editable install elsewhere on the machine could answer with its own copy.
-    """
-    installed = importlib.resources.files("sheetsync").joinpath("templates")
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parent.parent / "templates"
+    """The templates that belong to this very copy of sheetsync (see `resource_dir`)."""
+    return resource_dir("templates")
 
 
 def _environment(autoescape: bool) -> Any:
