@@ -2,7 +2,9 @@
 
     python bench/run_bench.py 1000 10000 50000
 
-Every measurement is a fresh process (interpreter start-up included for all three),
+Measured: the bare read, `check`, the first `sync` of a fresh copy, and `sync` again on
+the synced copy with nothing new (the scheduled case, "resync").
+Every measurement is a fresh process (interpreter start-up always included),
 timed by wall clock, with its peak memory (max RSS) from os.wait4.  The books are made
 in a child too, so this runner stays small (Linux carries a parent's peak RSS into
 its children's ru_maxrss).  Each command runs
@@ -68,10 +70,14 @@ def measure(n: int, workdir: Path, repeat: int) -> dict[str, float]:
     bare = best([py, "-c", BARE, str(book)], repeat)
     check = best([py, "-m", "sheetsync", "check", str(book), "--as-of", AS_OF,
                   "--format", "json"], repeat)
-    sync = best([py, "-m", "sheetsync", "sync", str(target), "--as-of", AS_OF], repeat,
-                before=fresh_copy)
+    sync_argv = [py, "-m", "sheetsync", "sync", str(target), "--as-of", AS_OF]
+    sync = best(sync_argv, repeat, before=fresh_copy)
+    # The scheduled case: the same workbook synced again with nothing new.  It reads the
+    # generated sheets back to compare, and writes nothing.
+    resync = best(sync_argv, repeat)
     return {"n": n, "bare_s": bare[0], "bare_mib": bare[1], "check_s": check[0],
-            "check_mib": check[1], "sync_s": sync[0], "sync_mib": sync[1]}
+            "check_mib": check[1], "sync_s": sync[0], "sync_mib": sync[1],
+            "resync_s": resync[0], "resync_mib": resync[1]}
 
 
 def main() -> None:
@@ -84,13 +90,14 @@ def main() -> None:
         for n in args.sizes:
             rows.append(measure(n, Path(tmp), args.repeat))
     print("| leads | bare read s | check s | check ÷ bare | sync s | sync ÷ bare |"
-          " bare MiB | check MiB | sync MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          " resync s | resync ÷ bare | bare MiB | check MiB | sync MiB | resync MiB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['n']:,} | {r['bare_s']:.2f} | {r['check_s']:.2f} |"
-              f" {r['check_s'] / r['bare_s']:.2f}× | {r['sync_s']:.2f} |"
-              f" {r['sync_s'] / r['bare_s']:.2f}× | {r['bare_mib']:.0f} |"
-              f" {r['check_mib']:.0f} | {r['sync_mib']:.0f} |")
+        bare = r["bare_s"]
+        print(f"| {r['n']:,} | {bare:.2f} | {r['check_s']:.2f} | {r['check_s'] / bare:.2f}× |"
+              f" {r['sync_s']:.2f} | {r['sync_s'] / bare:.2f}× | {r['resync_s']:.2f} |"
+              f" {r['resync_s'] / bare:.2f}× | {r['bare_mib']:.0f} | {r['check_mib']:.0f} |"
+              f" {r['sync_mib']:.0f} | {r['resync_mib']:.0f} |")
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
         print(f"\nScaling {a['n']:,} → {b['n']:,} leads ({b['n'] / a['n']:.0f}× the rows):"
