@@ -52,9 +52,10 @@ def bulk_work() -> Iterator[None]:
             gc.enable()
 
 
-def read_source(backend: Backend, rules: Rules) -> RawWorkbook:
-    """Read only the sheets a check needs; everything when the Pipeline is not named."""
-    wanted = wanted_sheets(rules)
+def read_source(backend: Backend, rules: Rules, *, generated: bool = True) -> RawWorkbook:
+    """Read only the sheets a run needs (the generated ones only when `generated`);
+    everything when the Pipeline is not named."""
+    wanted = wanted_sheets(rules, generated=generated)
     raw = backend.read(lambda name: normalize_header(name) in wanted)
     if find_sheet(list(raw.sheets), rules.sheets["pipeline"]) is None:
         raw = backend.read(None)
@@ -62,10 +63,10 @@ def read_source(backend: Backend, rules: Rules) -> RawWorkbook:
 
 
 def _check(
-    backend: Backend, rules_path: Path | None, as_of: dt.date | None
+    backend: Backend, rules_path: Path | None, as_of: dt.date | None, *, for_sync: bool
 ) -> tuple[Checked, RawWorkbook]:
     rules = load_rules(rules_path)
-    raw = read_source(backend, rules)
+    raw = read_source(backend, rules, generated=for_sync)
     return run_check(raw, rules, as_of or dt.date.today()), raw
 
 
@@ -79,7 +80,7 @@ def check_source(
     """Read `source` and return everything check finds.  Raises SheetsyncError."""
     backend = open_backend(source, credentials=credentials)
     with bulk_work():
-        return _check(backend, rules_path, as_of)[0].result
+        return _check(backend, rules_path, as_of, for_sync=False)[0].result
 
 
 def sync_source(
@@ -105,7 +106,7 @@ def _sync(
     backend: Backend, rules_path: Path | None, as_of: dt.date | None, *, dry_run: bool,
     force: bool,
 ) -> SyncOutcome:
-    checked, raw = _check(backend, rules_path, as_of)
+    checked, raw = _check(backend, rules_path, as_of, for_sync=True)
     previous = last_synced(raw)
     plan = build_plan(checked, previous or "")
     count, lines = describe_changes(plan, raw)

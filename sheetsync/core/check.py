@@ -40,9 +40,13 @@ class Checked:
     history: Grid | None
 
 
-def wanted_sheets(rules: Rules) -> set[str]:
-    """Normalized names of every sheet a check reads (operator sheets and History)."""
-    names = [n for aliases in rules.sheets.values() for n in aliases] + list(GENERATED)
+def wanted_sheets(rules: Rules, *, generated: bool = True) -> set[str]:
+    """Normalized names of the sheets a run reads: the operator's, and (for a sync, which
+    compares and appends to them) the generated ones.  A check needs none of those: on a
+    synced workbook the Findings sheet alone can be as big as the lead log."""
+    names = [n for aliases in rules.sheets.values() for n in aliases]
+    if generated:
+        names += GENERATED
     return {normalize_header(n) for n in names}
 
 
