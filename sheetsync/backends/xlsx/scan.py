@@ -132,8 +132,9 @@ def _bound(body: bytes, scan: SheetScan, digits: int) -> int:
     """Raise `scan.max_col` and the row-digit count to cover every reference in `body`.
 
     Columns past Z are found exactly; rows are bounded by their number of digits.  One
-    regex pass looks only for the unusual references (columns past Z, rows with more
-    digits than the last cell of the chunk), so a plain 26-column log costs one search.
+    regex pass looks only for the unusual references: columns past Z (a lead log wider
+    than 26 columns has one in every row, so only their letters are collected) and
+    single-letter references with more digits than the last cell of the chunk.
     """
     last = body.rfind(b'<c r="')
     if last >= 0 and (m := REF.match(body, last + 3)):
@@ -142,12 +143,21 @@ def _bound(body: bytes, scan: SheetScan, digits: int) -> int:
         scan.max_col = SINGLE
     pattern = _UNUSUAL.get(digits)
     if pattern is None:
-        pattern = _UNUSUAL[digits] = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]\d{%d})' % (digits + 1))
-    if pattern.search(body) is None:
-        return digits
-    for m in REF.finditer(body):
-        digits = max(digits, len(m.group(2)))
-        scan.max_col = max(scan.max_col, col_number(m.group(1)))
+        pattern = _UNUSUAL[digits] = re.compile(
+            rb'r="(?:([A-Z]{2,3})(\d+)|[A-Z]\d{%d})' % (digits + 1))
+    letters: set[bytes] = set()
+    longest = digits
+    for wide, row in pattern.findall(body):
+        if wide:
+            letters.add(wide)
+            longest = max(longest, len(row))
+        else:                               # a one-letter reference with a longer row
+            longest = digits + 1
+    if letters:
+        scan.max_col = max(scan.max_col, *map(col_number, letters))
+    if longest > digits:                    # rows out of order: count every reference
+        for m in REF.finditer(body):
+            digits = max(digits, len(m.group(2)))
     return digits
 
 
