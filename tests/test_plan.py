@@ -56,11 +56,12 @@ def test_bare_worksheet_gets_owned_columns_appended(rules):
 
 
 def test_leads_check_column_cleared_when_fine_and_noted_when_not(rules):
-    raw = book(leads=[lead(), lead(ID="L2", Evidence="")])
+    raw = book(leads=[lead(Check="Add Evidence."), lead(ID="L2", Evidence=""), lead(ID="L3")])
     leads = next(p for p in plan_for(raw, rules).patches if p.sheet == "Leads")
     check_col = leads_grid([])[0].index("Check") + 1
-    assert leads.cells[(2, check_col)].value is None
+    assert leads.cells[(2, check_col)].value is None            # fine now: cleared
     assert "without Evidence" in leads.cells[(3, check_col)].value
+    assert (4, check_col) not in leads.cells                    # fine and already blank
     evidence_col = leads_grid([])[0].index("Evidence") + 1
     assert leads.notes[(3, evidence_col)].startswith(NOTE_PREFIX)
 

@@ -1,8 +1,9 @@
 """From a check to the cells a sync writes: the owned columns and the highlight rules.
 
 Only owned cells appear here: Measured / Status / Why on Pipeline, Status on Blocks,
-Check on Leads, plus notes on faulty cells and the tool-only sheets (see `sheets.py`).
-Everything is a function of the check, so the same input gives the same Plan.
+Check on Leads (those that change), plus notes on faulty cells and the tool-only sheets
+(see `sheets.py`).  Everything is a function of the check and the values it read, so
+the same input gives the same Plan.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sheetsync.core.check import Checked
+from sheetsync.core.diff import same
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
@@ -72,15 +74,26 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
     return patch
 
 
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
 def check_text(findings: list[Finding]) -> str:
     """A lead row's Check cell: each finding in plain words, most serious first."""
-    order = {"error": 0, "warning": 1, "info": 2}
-    ranked = sorted(findings, key=lambda f: order[f.severity])
+    if len(findings) == 1:
+        f = findings[0]
+        return f"{f.message} {f.fix}".strip()
+    ranked = sorted(findings, key=lambda f: _RANK[f.severity])
     return " • ".join(f"{f.message} {f.fix}".strip() for f in ranked)
 
 
 def leads_patch(checked: Checked) -> SheetPatch | None:
-    """The Check column (cleared on rows that are now fine), notes, and highlights."""
+    """The Check column (cleared on rows that are now fine), notes, and highlights.
+
+    A Check cell that already reads what it should is left out of the patch: on a log
+    of 50,000 leads only the rows whose findings changed are written (the first sync
+    writes the rows that have findings, a later one only what moved), so the backend
+    touches those rows and no others.
+    """
     t = checked.leads_table
     if t is None:
         return None
@@ -92,13 +105,16 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
         if f.sheet == t.sheet and f.row is not None and f.severity != "info":
             by_row[f.row].append(f)
     by_header = {h: t.columns[k] for k, h in t.headers.items()}
-    for r, _ in t.rows:
+    cells, notes = patch.cells, patch.notes
+    for r, row in t.rows:
         found = by_row.get(r)
-        patch.cells[(r, col)] = CellWrite(check_text(found) if found else None, wrap=False)
+        new = CellWrite(check_text(found) if found else None, wrap=False)
+        if not same(row[col - 1] if col <= len(row) else None, new):
+            cells[(r, col)] = new
         for f in found or ():
             c = by_header.get(f.column or "")
-            if c is not None and (r, c) not in patch.notes:
-                patch.notes[(r, c)] = f"{NOTE_PREFIX}{f.message} {f.fix}".strip()
+            if c is not None and (r, c) not in notes:
+                notes[(r, c)] = f"{NOTE_PREFIX}{f.message} {f.fix}".strip()
     if t.rows:
         first = min(t.columns.values())
         patch.highlights = [
