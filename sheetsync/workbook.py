@@ -131,19 +131,74 @@ class SheetPatch:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
+Plain = str | int | float | dt.date | dt.datetime | None
+Row = list[CellWrite | None]
+
+
+@dataclass
+class PlainRows:
+    """Consecutive rows of a generated sheet that share one format per column.
+
+    The bulk of a big sheet (one row per finding: 61,000 rows on a messy 50,000-lead
+    log) travels as one tuple of plain values per row instead of one CellWrite per
+    cell, so building, comparing and writing it costs one step per row, not per cell.
+    Every row has one value per format: column j shows `rows[i][j]` formatted as
+    `formats[j]` (strings are always text); None or "" is an empty cell.  `links`, when given,
+    holds one internal link target per row ("'Leads'!A14", or None) for its first cell.
+    """
+
+    formats: tuple[Format, ...]
+    rows: list[tuple[Plain, ...]]
+    links: list[str | None] | None = None
+
+    def cells(self, i: int) -> Row:
+        """Row i as CellWrites, for code that wants one object per cell."""
+        link = self.links[i] if self.links is not None else None
+        out: Row = []
+        for j, v in enumerate(self.rows[i]):
+            fmt = self.formats[j] if j < len(self.formats) else "text"
+            cell = None if v is None or v == "" else CellWrite(v, fmt)
+            if j == 0 and cell is not None and link:
+                cell.link = link
+            out.append(cell)
+        return out
+
+
 @dataclass
 class GeneratedSheet:
     """A tool-only sheet (Metrics, Findings, Review, History), rewritten whole.
 
-    `rows[0]` is row 1.  A None entry is an empty cell.  `header_rows` rows from the
-    top are frozen and bold.
+    `rows` lists the sheet from row 1 down: each entry is one row of CellWrites (a None
+    entry is an empty cell), or a `PlainRows` standing for all of its rows in turn.
+    `header_rows` rows from the top are frozen and bold.
     """
 
     name: str
-    rows: list[list[CellWrite | None]]
+    rows: list[Row | PlainRows]
     col_widths: list[float] = field(default_factory=list)
     header_rows: int = 1
     highlights: list[Highlight] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        """How many sheet rows `rows` covers."""
+        return sum(len(x.rows) if isinstance(x, PlainRows) else 1 for x in self.rows)
+
+    @property
+    def width(self) -> int:
+        """The widest row's number of cells (0 for an empty sheet)."""
+        return max((len(x.formats) * bool(x.rows) if isinstance(x, PlainRows) else len(x)
+                    for x in self.rows), default=0)
+
+    def cell_rows(self) -> list[Row]:
+        """Every row as CellWrites, row 1 first (PlainRows expanded): the slow, simple view."""
+        out: list[Row] = []
+        for x in self.rows:
+            if isinstance(x, PlainRows):
+                out += [x.cells(i) for i in range(len(x.rows))]
+            else:
+                out.append(x)
+        return out
 
 
 @dataclass

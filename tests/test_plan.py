@@ -82,7 +82,7 @@ def test_findings_sheet_links_each_finding_to_its_cell(rules):
     findings = next(g for g in plan_for(raw, rules).generated if g.name == "Findings")
     evidence_col = leads_grid([])[0].index("Evidence") + 1
     letter = chr(64 + evidence_col)
-    row = next(r for r in findings.rows[1:] if r[4].value == "decision-needs-evidence")
+    row = next(r for r in findings.cell_rows()[1:] if r[4].value == "decision-needs-evidence")
     assert row[0].link == f"'Leads'!{letter}2"
 
 
@@ -99,6 +99,6 @@ def test_second_plan_over_its_own_result_changes_nothing(rules):
             row.extend([None] * (c - len(row)))
             row[c - 1] = cell.value
     for g in plan.generated:
-        raw.sheets[g.name] = [[c.value if c else None for c in row] for row in g.rows]
+        raw.sheets[g.name] = [[c.value if c else None for c in row] for row in g.cell_rows()]
     count, lines = describe_changes(plan_for(raw, rules), raw)
     assert count == 0, lines

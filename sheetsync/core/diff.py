@@ -7,9 +7,19 @@ same when a person would read them the same (8000 and 8000.0; a date and its dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sheetsync.core.values import text_of
-from sheetsync.workbook import CellWrite, Grid, Plan, RawWorkbook, Value, column_letter
+from sheetsync.workbook import (
+    CellWrite,
+    GeneratedSheet,
+    Grid,
+    PlainRows,
+    Plan,
+    RawWorkbook,
+    Value,
+    column_letter,
+)
 
 
 def _cell(grid: Grid | None, row: int, col: int) -> Value:
@@ -54,27 +64,63 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
     for sheet in plan.generated:
         grid = raw.sheets.get(sheet.name)
         if grid is None:
-            count += sum(1 for row in sheet.rows for c in row if c is not None)
-            lines.append(f"{sheet.name}: new sheet ({len(sheet.rows)} rows)")
+            count += _filled(sheet)
+            lines.append(f"{sheet.name}: new sheet ({sheet.height} rows)")
             continue
-        changed = 0
-        height = max(len(sheet.rows), len(grid or []))
-        for r in range(1, height + 1):
-            cells = sheet.rows[r - 1] if r <= len(sheet.rows) else []
-            old_row = grid[r - 1] if grid and r <= len(grid) else []
-            if [c.value if c else None for c in cells] == list(old_row[: len(cells)]) and not any(
-                old_row[len(cells):]
-            ):
-                continue                                    # fast path: row unchanged
-            width = max(len(cells), len(grid[r - 1]) if grid and r <= len(grid) else 0)
-            for c in range(1, width + 1):
-                cell = cells[c - 1] if c <= len(cells) else None
-                if not same(_cell(grid, r, c), cell):
-                    changed += 1
+        changed = _changed(sheet, grid)
         if changed:
             lines.append(f"{sheet.name}: rewritten ({changed} cells change)")
         count += changed
     return count, lines
+
+
+def _filled(sheet: GeneratedSheet) -> int:
+    """How many non-empty cells a generated sheet writes."""
+    n = 0
+    for entry in sheet.rows:
+        if isinstance(entry, PlainRows):
+            n += sum(len(row) - row.count(None) - row.count("") for row in entry.rows)
+        else:
+            n += sum(1 for c in entry if c is not None)
+    return n
+
+
+def _changed(sheet: GeneratedSheet, grid: Grid) -> int:
+    """How many cells of `grid` rewriting it as `sheet` changes, row by row.
+
+    A row whose values equal the old ones (the usual case) costs one comparison;
+    only rows that differ are compared cell by cell.
+    """
+    changed = 0
+    r = 0
+    for entry in sheet.rows:
+        if isinstance(entry, PlainRows):
+            for i, values in enumerate(entry.rows):
+                old = grid[r] if r < len(grid) else []
+                r += 1
+                if not _same_row(old, values):
+                    changed += _cells_changed(old, entry.cells(i))
+        else:
+            old = grid[r] if r < len(grid) else []
+            r += 1
+            if not _same_row(old, tuple(c.value if c else None for c in entry)):
+                changed += _cells_changed(old, entry)
+    for old in grid[r:]:
+        changed += _cells_changed(old, [])
+    return changed
+
+
+def _same_row(old: Sequence[Value], values: tuple[object, ...]) -> bool:
+    n = len(values)
+    if tuple(old[:n]) != values:
+        return False
+    return len(old) <= n or all(v is None or v == "" for v in old[n:])
+
+
+def _cells_changed(old: Sequence[Value], cells: Sequence[CellWrite | None]) -> int:
+    width = max(len(old), len(cells))
+    return sum(1 for c in range(width)
+               if not same(old[c] if c < len(old) else None, cells[c] if c < len(cells) else None))
 
 
 def _ref(row: int, col: int) -> str:

@@ -17,8 +17,11 @@ from sheetsync.workbook import (
     CellWrite,
     Format,
     GeneratedSheet,
+    Plain,
+    PlainRows,
     Plan,
     RawWorkbook,
+    Row,
     Value,
     column_letter,
 )
@@ -26,7 +29,6 @@ from sheetsync.workbook import (
 if TYPE_CHECKING:
     from sheetsync.core.check import Checked
 
-Row = list[CellWrite | None]
 LAST_SYNCED = "Last synced"
 _UNIT: dict[str, Format] = {"rate": "percent", "money": "money", "days": "number",
                             "per_week": "number"}
@@ -95,41 +97,54 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
             _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
             _n(w.conversion_rate, "percent"),
         ])
-    return GeneratedSheet("Metrics", rows, col_widths=[22, 14, 12, 14, 12, 14, 14, 12, 14])
+    return GeneratedSheet("Metrics", list(rows), col_widths=[22, 14, 12, 14, 12, 14, 14, 12, 14])
+
+
+FINDING_FORMATS: tuple[Format, ...] = ("text", "text", "integer", "text", "text", "text",
+                                       "text", "text")
 
 
 def findings_sheet(checked: Checked) -> GeneratedSheet:
-    """One row per finding, the place linked to its cell."""
-    rows: list[Row] = [_heads("Where", "Sheet", "Row", "Column", "Rule", "Severity",
-                              "Message", "Fix")]
+    """One row per finding, the place linked to its cell.
+
+    The rows are plain tuples (see PlainRows): a messy log has tens of thousands of
+    findings, and a CellWrite per cell made this sheet the slowest part of a sync.
+    """
     cols: dict[tuple[str, str], int] = {}
     for table in (checked.leads_table, checked.pipeline, checked.blocks):
         if table is not None:
             for key, header in table.headers.items():
                 cols[(table.sheet, header)] = table.columns[key]
+    rows: list[tuple[Plain, ...]] = []
+    links: list[str | None] = []
+    add_row, add_link = rows.append, links.append
     for f in checked.result.findings:
-        where, link = f.sheet, None
-        if f.row is not None:
-            col = cols.get((f.sheet, f.column or ""), 1)
-            ref = f"{column_letter(col)}{f.row}"
-            where, link = f"{f.sheet}!{ref}", f"'{f.sheet}'!{ref}"
-        rows.append([
-            CellWrite(where, link=link), _t(f.sheet), _n(f.row, "integer"), _t(f.column),
-            _t(f.rule), _t(f.severity), _t(f.message), _t(f.fix),
-        ])
-    return GeneratedSheet("Findings", rows, col_widths=[14, 12, 7, 18, 26, 9, 70, 60])
+        sheet, r = f.sheet, f.row
+        if r is None:
+            where: str = sheet
+            add_link(None)
+        else:
+            ref = f"{column_letter(cols.get((sheet, f.column or ''), 1))}{r}"
+            where = f"{sheet}!{ref}"
+            add_link(f"'{sheet}'!{ref}")
+        add_row((where, sheet, r, f.column, f.rule, f.severity, f.message, f.fix))
+    head = _heads("Where", "Sheet", "Row", "Column", "Rule", "Severity", "Message", "Fix")
+    return GeneratedSheet("Findings", [head, PlainRows(FINDING_FORMATS, rows, links)],
+                          col_widths=[14, 12, 7, 18, 26, 9, 70, 60])
 
 
-def _lead_rows(title: str, refs: Sequence[LeadRef]) -> list[Row]:
-    rows: list[Row] = [[_t(f"{title} ({len(refs)})", True)]]
-    rows += [[_n(x.row, "integer"), _t(x.lead), _t(x.owner), _t(x.detail)] for x in refs]
-    return rows + [[]]
+LEAD_FORMATS: tuple[Format, ...] = ("integer", "text", "text", "text")
+
+
+def _lead_rows(title: str, refs: Sequence[LeadRef]) -> list[Row | PlainRows]:
+    table = PlainRows(LEAD_FORMATS, [(x.row, x.lead, x.owner, x.detail) for x in refs])
+    return [[_t(f"{title} ({len(refs)})", True)], table, []]
 
 
 def review_sheet(result: CheckResult) -> GeneratedSheet:
     r, m = result.review, result.metrics
     fix = result.fix_this_week
-    rows: list[Row] = [
+    rows: list[Row | PlainRows] = [
         [_t(f"Weekly review — as of {result.as_of.isoformat()}, window "
             f"{m.window.start.isoformat()} to {m.window.end.isoformat()}", True)],
         [_t("Diagnosis", True), _t(result.diagnosis)],
@@ -181,7 +196,8 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None) -> Generat
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return GeneratedSheet("History", rows, col_widths=[10.0, 12.0] + [10.0] * 11 + [26.0, 80.0])
+    return GeneratedSheet("History", list(rows),
+                          col_widths=[10.0, 12.0] + [10.0] * 11 + [26.0, 80.0])
 
 
 def _carry(v: Value, fmt: Format) -> CellWrite | None:
@@ -220,5 +236,6 @@ def set_last_synced(plan: Plan, stamp: str) -> None:
     """Put `stamp` in the Metrics sheet's Last synced cell of `plan`."""
     for sheet in plan.generated:
         for cells in sheet.rows:
-            if len(cells) > 1 and cells[0] is not None and cells[0].value == LAST_SYNCED:
+            if (isinstance(cells, list) and len(cells) > 1 and cells[0] is not None
+                    and cells[0].value == LAST_SYNCED):
                 cells[1] = CellWrite(stamp)

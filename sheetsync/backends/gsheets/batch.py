@@ -83,9 +83,8 @@ def plan_requests(plan: Plan, meta: dict[str, SheetMeta], *,
 # --- generated sheets: cleared and rewritten whole ---------------------------------------
 
 def _generated_size(sheet: GeneratedSheet, meta: SheetMeta | None) -> tuple[int, int]:
-    rows = max(len(sheet.rows), sheet.header_rows + 1)
-    cols = max((len(r) for r in sheet.rows), default=1)
-    cols = max(cols, len(sheet.col_widths), 1)
+    rows = max(sheet.height, sheet.header_rows + 1)
+    cols = max(sheet.width, len(sheet.col_widths), 1)
     if meta is not None:                  # grow only: a chart the operator anchored stays
         rows, cols = max(rows, meta.rows), max(cols, meta.cols)
     return rows, cols
@@ -99,13 +98,14 @@ def _generated(sheet: GeneratedSheet, meta: SheetMeta, ids: dict[str, int]) -> l
         out.append(_grid_props(sid, rows=rows, cols=cols, frozen=sheet.header_rows))
         meta.rows, meta.cols, meta.frozen_rows = rows, cols, sheet.header_rows
     data = []
-    for r, cells in enumerate(sheet.rows):
+    cell_rows = sheet.cell_rows()
+    for r, cells in enumerate(cell_rows):
         head = r < sheet.header_rows
         data.append({"values": [_cell(_bold(c) if head else c, ids) for c in cells]})
     # One UpdateCells over the whole sheet: cells its rows do not cover are cleared.
     out.append({"updateCells": {"range": {"sheetId": sid}, "rows": data,
                                 "fields": GENERATED_FIELDS}})
-    meta.notes = {(r + 1, c + 1): cell.note for r, cells in enumerate(sheet.rows)
+    meta.notes = {(r + 1, c + 1): cell.note for r, cells in enumerate(cell_rows)
                   for c, cell in enumerate(cells) if cell is not None and cell.note}
     out += _widths(sid, dict(enumerate(sheet.col_widths, start=1)))
     out += _highlights(sheet.highlights, meta)

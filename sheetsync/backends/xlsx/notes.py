@@ -13,9 +13,14 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+from itertools import repeat
+from operator import add, sub
 
+from sheetsync.backends.xlsx.deflate import Streamed
+from sheetsync.backends.xlsx.sheetxml import SheetXml
+from sheetsync.backends.xlsx.xmltext import plain, text_xml
 from sheetsync.workbook import column_letter
 
 AUTHOR = "sheetsync"
@@ -28,15 +33,26 @@ VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 # Elements after <legacyDrawing> in CT_Worksheet: it goes before the first of these.
 AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                 "webPublishItems", "tableParts", "extLst")
+NOTES_PER_CHUNK = 2000
+_COMMENT = ('<comment ref="%s%d" authorId="0"><text><r><t xml:space="preserve">%s</t></r>'
+            "</text></comment>")
+_SHAPE = ('<v:shape id="_x0000_s%d" type="#_x0000_t202" style="position:absolute;'
+          "margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:72pt;z-index:1;"
+          'visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
+          '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
+          '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
+          '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+          "<x:Anchor>%d, 15, %d, 2, %d, 15, %d, 2</x:Anchor>"
+          "<x:AutoFill>False</x:AutoFill><x:Row>%d</x:Row><x:Column>%d</x:Column>"
+          "</x:ClientData></v:shape>")
 
 
 @dataclass
 class NoteParts:
-    """What writing the notes of one sheet changes in the package."""
+    """What writing the notes of one sheet changes in the package (besides the sheet)."""
 
-    sheet_xml: bytes
-    replace: dict[str, bytes] = field(default_factory=dict)
-    add: dict[str, bytes] = field(default_factory=dict)
+    replace: dict[str, bytes | Streamed] = field(default_factory=dict)
+    add: dict[str, bytes | Streamed] = field(default_factory=dict)
     content_types: list[str] = field(default_factory=list)    # elements for [Content_Types]
 
 
@@ -66,36 +82,77 @@ def _is_ours(comments: bytes) -> bool:
     return authors in ([], [AUTHOR.encode()])
 
 
-def comments_xml(notes: dict[tuple[int, int], str]) -> bytes:
-    items = "".join(
-        f'<comment ref="{column_letter(c)}{r}" authorId="0"><text><r><t xml:space="preserve">'
-        f"{escape(text)}</t></r></text></comment>"
-        for (r, c), text in sorted(notes.items()))
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
-            f"<commentList>{items}</commentList></comments>").encode()
+@dataclass
+class NoteColumns:
+    """The notes of one sheet in cell order, as columns: rows, columns, XML-ready texts.
+
+    Both parts a note needs (its comment, its shape) are rendered from these a few
+    thousand at a time by %-formatting over zipped columns, the loop over notes
+    running in C.
+    """
+
+    rows: Sequence[int]
+    cols: Sequence[int]
+    texts: Sequence[str]
+
+    @classmethod
+    def of(cls, notes: dict[tuple[int, int], str]) -> NoteColumns:
+        cells = sorted(notes)
+        rows, cols = (tuple(zip(*cells, strict=True)) or ((), ()))
+        texts = list(map(notes.__getitem__, cells))
+        if not plain("".join(texts)):
+            texts = [text_xml(t) for t in texts]
+        return cls(rows, cols, texts)
 
 
-def vml_xml(notes: dict[tuple[int, int], str]) -> bytes:
-    shapes = "".join(
-        f'<v:shape id="_x0000_s{1025 + i}" type="#_x0000_t202" style="position:absolute;'
-        "margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:72pt;z-index:1;"
-        'visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
-        '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
-        '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"></div>'
-        '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-        f"<x:Anchor>{c}, 15, {max(r - 2, 0)}, 2, {c + 3}, 15, {r + 3}, 2</x:Anchor>"
-        f"<x:AutoFill>False</x:AutoFill><x:Row>{r - 1}</x:Row><x:Column>{c - 1}</x:Column>"
-        "</x:ClientData></v:shape>"
-        for i, ((r, c), _) in enumerate(sorted(notes.items())))
-    return ('<xml xmlns:v="urn:schemas-microsoft-com:vml" '
-            'xmlns:o="urn:schemas-microsoft-com:office:office" '
-            'xmlns:x="urn:schemas-microsoft-com:office:excel">'
-            '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
-            '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-            'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
-            '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-            f"{shapes}</xml>").encode()
+def _chunks(head: str, rendered: Callable[[int, int], Iterable[str]], n: int,
+            tail: str) -> Iterator[bytes]:
+    yield head.encode()
+    for k in range(0, n, NOTES_PER_CHUNK):
+        yield "".join(rendered(k, min(n, k + NOTES_PER_CHUNK))).encode()
+    yield tail.encode()
+
+
+def comments_xml(notes: NoteColumns) -> Iterator[bytes]:
+    """The comments part holding `notes`, in chunks."""
+    letters = list(map(column_letter, notes.cols))
+    return _chunks(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<comments xmlns="{MAIN_NS}"><authors><author>{AUTHOR}</author></authors>'
+        "<commentList>",
+        lambda a, b: map(_COMMENT.__mod__, zip(letters[a:b], notes.rows[a:b], notes.texts[a:b],
+                                               strict=True)),
+        len(letters), "</commentList></comments>")
+
+
+def vml_xml(notes: NoteColumns) -> Iterator[bytes]:
+    """The legacy drawing that shows `notes` (one hidden shape per note), in chunks."""
+    rows, cols = notes.rows, notes.cols
+
+    def shapes(a: int, b: int) -> Iterable[str]:
+        r, c = rows[a:b], cols[a:b]
+        anchor_top = [x - 2 if x > 2 else 0 for x in r]
+        return map(_SHAPE.__mod__, zip(range(1025 + a, 1025 + b), c, anchor_top,
+                                       map(add, c, repeat(3)), map(add, r, repeat(3)),
+                                       map(sub, r, repeat(1)), map(sub, c, repeat(1)),
+                                       strict=True))
+
+    return _chunks(
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="1"/></o:shapelayout>'
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+        'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+        '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>',
+        shapes, len(rows), "</xml>")
+
+
+def _parts(notes: dict[tuple[int, int], str]) -> tuple[Streamed, Streamed]:
+    """The comments part and the drawing part of `notes`, rendered as they are deflated."""
+    columns = NoteColumns.of(notes)
+    return (Streamed(comments_xml(columns), size_hint=len(notes) * 220),
+            Streamed(vml_xml(columns), size_hint=len(notes) * 620))
 
 
 def _free(names: set[str], pattern: str) -> str:
@@ -105,16 +162,17 @@ def _free(names: set[str], pattern: str) -> str:
     return pattern.format(n)
 
 
-def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet_xml: bytes,
+def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet: SheetXml,
                 notes: dict[tuple[int, int], str]) -> NoteParts | None:
-    """The package changes that put `notes` on sheet `part`; None to leave notes alone."""
-    root_tag = re.search(rb"<(?:(\w+):)?worksheet\b", sheet_xml)
-    prefix = (root_tag.group(1).decode() + ":") if root_tag and root_tag.group(1) else ""
+    """The package changes that put `notes` on sheet `part`; None to leave notes alone.
+
+    A new legacy drawing is linked from `sheet` itself (its tail is edited).
+    """
     rels_part = rels_name(part)
     rels = zf.read(rels_part).decode("utf-8") if rels_part in names else ""
     folder = posixpath.dirname(part)
     found = _targets(rels, folder)
-    out = NoteParts(sheet_xml)
+    out = NoteParts()
     if "comments" in found:
         comments_part = found["comments"][1]
         if comments_part not in names or not _is_ours(zf.read(comments_part)):
@@ -122,8 +180,7 @@ def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet_xml: byte
         vml = found.get("vmlDrawing")
         if vml is None:
             return None
-        out.replace[comments_part] = comments_xml(notes)
-        out.replace[vml[1]] = vml_xml(notes)
+        out.replace[comments_part], out.replace[vml[1]] = _parts(notes)
         return out
     if not notes or "vmlDrawing" in found:
         return None                          # nothing to say, or a drawing we did not make
@@ -141,22 +198,9 @@ def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet_xml: byte
         out.add[rels_part] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                               '<Relationships xmlns="http://schemas.openxmlformats.org/package'
                               f'/2006/relationships">{new}</Relationships>').encode()
-    out.add[comments_part] = comments_xml(notes)
-    out.add[vml_part] = vml_xml(notes)
+    out.add[comments_part], out.add[vml_part] = _parts(notes)
     out.content_types = [f'<Override PartName="/{comments_part}" ContentType="{COMMENTS_CT}"/>',
                          f'<Default Extension="vml" ContentType="{VML_CT}"/>']
-    tag = f'<{prefix}legacyDrawing xmlns:r="{REL_NS}" r:id="{v_id}"/>'.encode()
-    out.sheet_xml = _insert_legacy(sheet_xml, tag, prefix)
+    tag = f'<{sheet.prefix}legacyDrawing xmlns:r="{REL_NS}" r:id="{v_id}"/>'.encode()
+    sheet.insert_after_data(tag, AFTER_LEGACY)
     return out
-
-
-def _insert_legacy(xml: bytes, tag: bytes, prefix: str) -> bytes:
-    tail_start = xml.rfind(b"</%ssheetData>" % prefix.encode())
-    tail_start = tail_start if tail_start >= 0 else 0
-    for name in AFTER_LEGACY:
-        m = re.compile(rb"<%s%s\b" % (re.escape(prefix.encode()), name.encode())).search(
-            xml, tail_start)
-        if m:
-            return xml[: m.start()] + tag + xml[m.start():]
-    end = xml.rindex(b"</%sworksheet>" % prefix.encode())
-    return xml[:end] + tag + xml[end:]

@@ -2,8 +2,10 @@
 
 Members sync does not own are copied as their compressed bytes, untouched, so every
 part the operator's Excel wrote (drawings, x14 validations, macros...) survives byte
-for byte and nothing is decompressed for nothing.  The new file is written beside the
-original and moved over it in one rename: a crash leaves the original as it was.
+for byte and nothing is decompressed for nothing.  Big parts sync writes arrive
+deflated already (see deflate.py) and are written as they are.  The new file is
+written beside the original and moved over it in one rename: a crash leaves the
+original as it was.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import struct
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from sheetsync.backends.xlsx.deflate import Deflated
 from sheetsync.errors import LockedError, WriteError
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -44,13 +48,8 @@ def refuse_if_open(path: Path, force: bool) -> None:
 
 def copy_member(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Copy one member's compressed bytes as they are (no inflate, no deflate)."""
-    fp = src.fp
-    assert fp is not None and dst.fp is not None
-    fp.seek(info.header_offset)
-    header = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
-    name_len, extra_len = header[-2], header[-1]
-    fp.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
-    data = fp.read(info.compress_size)
+    assert dst.fp is not None
+    data = _raw(src, info)
     out = copy.copy(info)
     out.flag_bits &= ~0x08                      # sizes go in the local header, no descriptor
     out.extra = b""
@@ -63,41 +62,104 @@ def copy_member(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInf
     dst._didModify = True  # type: ignore[attr-defined]
 
 
-def rewrite(src_path: Path, dst_path: Path, replace: dict[str, bytes],
-            add: dict[str, bytes]) -> None:
-    """Write `dst_path`: the members of `src_path` in order, `replace`d ones anew, `add` last."""
+Part = bytes | Deflated         # a small part as is, or a big one deflated already
+BIG_PART = 1 << 20
+
+
+def level_for(size: int) -> int:
+    """Big parts (a long lead log) deflate fast; small ones compress well."""
+    return 1 if size > BIG_PART else 6
+
+
+def rewrite(src_path: Path, dst_path: Path, replace: dict[str, Part],
+            add: dict[str, Part]) -> bool:
+    """Write `dst_path`: the members of `src_path` in order, `replace`d ones anew, `add` last.
+
+    Returns False when the new file turned out to hold exactly the old members (every
+    rewritten one deflated to the very bytes it had): there is then nothing to replace.
+    """
+    same = not add
     with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(dst_path, "w") as dst:
         for info in src.infolist():
             if info.filename in replace:
-                _write(dst, info.filename, replace[info.filename], info)
+                new = _write(dst, info.filename, replace[info.filename], info)
+                same = same and _same_member(src, info, dst, new)
             elif info.flag_bits & 0x1:          # encrypted member: not ours to touch
                 raise WriteError(f"{src_path.name}: part {info.filename} is encrypted")
             else:
                 copy_member(src, dst, info)
         for name, data in add.items():
             _write(dst, name, data, None)
+    return not same
 
 
-def _write(dst: zipfile.ZipFile, name: str, data: bytes, like: zipfile.ZipInfo | None) -> None:
+def _write(dst: zipfile.ZipFile, name: str, data: Part,
+           like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like else 0o600 << 16
-    # Big parts (a long lead log) compress fast; small ones compress well.
-    dst.writestr(info, data, compresslevel=1 if len(data) > (1 << 20) else 6)
+    if isinstance(data, bytes):
+        dst.writestr(info, data, compresslevel=level_for(len(data)))
+        return info
+    assert dst.fp is not None
+    info.CRC, info.file_size, info.compress_size = data.crc, data.size, len(data.data)
+    info.header_offset = dst.fp.tell()
+    dst.fp.write(info.FileHeader())             # ZIP64 sizes when they need it
+    dst.fp.write(data.data)
+    dst.filelist.append(info)
+    dst.NameToInfo[name] = info
+    dst.start_dir = dst.fp.tell()
+    dst._didModify = True  # type: ignore[attr-defined]
+    return info
+
+
+def _raw(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's compressed bytes as stored."""
+    fp = zf.fp
+    assert fp is not None
+    fp.seek(info.header_offset)
+    header = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1])
+    return fp.read(info.compress_size)
+
+
+def _same_member(src: zipfile.ZipFile, old: zipfile.ZipInfo, dst: zipfile.ZipFile,
+                 new: zipfile.ZipInfo) -> bool:
+    """True when the member just written holds the very bytes the old one had."""
+    if (old.CRC, old.file_size, old.compress_size) != (new.CRC, new.file_size,
+                                                       new.compress_size):
+        return False
+    assert dst.fp is not None
+    end = dst.fp.tell()
+    try:
+        return _raw(dst, new) == _raw(src, old)    # the new file is open for reading too
+    finally:
+        dst.fp.seek(end)
+
+
+@dataclass
+class Target:
+    """The temp file a rewrite goes to; clear `keep` to leave the original in place."""
+
+    path: Path
+    keep: bool = True
 
 
 @contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """A temp file beside `path`; on success it replaces `path` in one rename."""
+def atomic_target(path: Path) -> Iterator[Target]:
+    """A temp file beside `path`; on success (and `keep`) it replaces `path` in one rename."""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".sheetsync-tmp",
                                         dir=path.parent)
     except OSError as exc:
         raise _write_error(path, exc) from exc
     os.close(fd)
-    tmp = Path(tmp_name)
+    target = Target(Path(tmp_name))
+    tmp = target.path
     try:
-        yield tmp
+        yield target
+        if not target.keep:
+            return
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         shutil.copymode(path, tmp)

@@ -10,15 +10,17 @@ sharedStrings.xml).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from sheetsync.backends.xlsx.rowfind import RowFinder
+from sheetsync.backends.xlsx.xmltext import text_xml
 from sheetsync.errors import WriteError
 from sheetsync.workbook import column_letter
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ROW_R = re.compile(rb'\br="(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 # Elements that follow <conditionalFormatting> in CT_Worksheet, in schema order.
@@ -31,6 +33,12 @@ AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pag
 col_letters = column_letter
 
 
+@lru_cache(maxsize=1024)
+def col_bytes(col: int) -> bytes:
+    return column_letter(col).encode()
+
+
+@lru_cache(maxsize=1024)
 def col_number(letters: bytes | str) -> int:
     n = 0
     for ch in letters if isinstance(letters, str) else letters.decode():
@@ -61,20 +69,17 @@ class Cell:
 
 
 def text_cell(value: str, style: int | None) -> Cell:
-    safe = escape(xml_chars(value))
-    return Cell("str", safe, style)
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_chars(value: str) -> str:
-    """Drop characters XML 1.0 cannot carry (control characters from pasted text)."""
-    return _NOT_XML.sub("", value) if _NOT_XML.search(value) else value
+    return Cell("str", text_xml(value), style)
 
 
 class SheetXml:
-    """One worksheet part being patched.  `result()` gives the new bytes."""
+    """One worksheet part being patched: `chunks()` gives the new bytes, piece by piece.
+
+    The part is kept as head (before <sheetData>), the sheetData element as a list of
+    pieces (memoryviews into the original bytes for what is unchanged, new bytes for
+    patched rows) and tail (after it).  No edit copies the possibly huge sheetData, and
+    the writer streams the pieces into the zip without joining them.
+    """
 
     def __init__(self, data: bytes, name: str):
         self.name = name
@@ -83,63 +88,143 @@ class SheetXml:
             raise WriteError(f"sheet '{name}' is not a worksheet part sheetsync can write")
         self.prefix = (root.group(1).decode() + ":") if root.group(1) else ""
         self.p = re.escape(self.prefix).encode()
-        # Kept in three parts so no edit copies the (possibly huge) sheetData again.
-        self.head, self.sheet_data, self.tail = self._split(data)
+        self.original = data
+        self.sd_start, self.sd_end = self._locate(data)
+        self.head, self.tail = data[: self.sd_start], data[self.sd_end:]
+        self.cells: dict[int, dict[int, Cell]] = {}       # row -> col -> owned cell
+        self.body_changed = False
+        self._cell = re.compile(rb"<%sc\b[^>]*?(?:/>|>.*?</%sc>)" % (self.p, self.p), re.S)
+        self._c_open = b"<%sc" % self.prefix.encode()
+        self._c_ref = re.compile(rb'<%sc\s[^>]*?\br="([A-Z]{1,3})\d+"' % self.p)
+
+    @property
+    def changed(self) -> bool:
+        """True when the new part differs from the original in any byte (known once
+        `chunks()` has been read to the end)."""
+        return (self.body_changed or self.head != self.original[: self.sd_start]
+                or self.tail != self.original[self.sd_end:])
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The new part, piece by piece: unchanged spans are views of the original."""
+        yield self.head
+        if self.cells:
+            yield from self._spliced()
+        else:
+            yield memoryview(self.original)[self.sd_start: self.sd_end]
+        yield self.tail
 
     @property
     def data(self) -> bytes:
-        return self.head + self.sheet_data + self.tail
+        """The whole new part in one piece (small sheets; tests)."""
+        return b"".join(self.chunks())
 
     # -- cells -------------------------------------------------------------------------
     def set_cells(self, cells: dict[tuple[int, int], Cell]) -> None:
-        """Write `cells` ((row, col) -> Cell) into sheetData, row by row."""
-        if not cells:
-            return
-        by_row: dict[int, dict[int, Cell]] = {}
+        """Owned cells ((row, col) -> Cell) to write; spliced in as `chunks()` is read."""
         for (r, c), cell in cells.items():
-            by_row.setdefault(r, {})[c] = cell
-        data, p = self.sheet_data, self.p
-        sd = re.match(rb"<%ssheetData\s*/>|<%ssheetData\b[^>]*>" % (p, p), data)
+            self.cells.setdefault(r, {})[c] = cell
+
+    def _spliced(self) -> Iterator[bytes | memoryview]:
+        """sheetData with the owned cells written, touching only their rows.
+
+        Rows are found by their `<row r="N"` tag (a plain byte search, skipping the
+        rows in between in C) and, when the sheet spells its rows otherwise, by
+        walking the row tags.  In a found row an owned cell is replaced in place, or
+        added after the row's last cell; only an odd row is parsed cell by cell.
+        """
+        by_row = self.cells
+        data, pre = self.original, self.prefix.encode()
+        sd = re.compile(rb"<%ssheetData\b[^>]*?(/?)>" % self.p).match(data, self.sd_start)
         if sd is None:
             raise WriteError(f"sheet '{self.name}' has no sheetData")
-        if sd.group(0).endswith(b"/>"):
-            start = end = sd.end()
-            head, tail = data[: sd.start()] + b"<%ssheetData>" % self.prefix.encode(), (
-                b"</%ssheetData>" % self.prefix.encode() + data[sd.end():])
-        else:
-            start = sd.end()
-            end = data.index(b"</%ssheetData>" % self.prefix.encode(), start)
-            head, tail = data[:start], data[end:]
-        view = memoryview(data)          # unchanged spans are joined without copies
-        out: list[bytes | memoryview] = [head]
         pending = sorted(by_row)
-        i = 0
+        if sd.group(1):                                   # <sheetData/>: only new rows
+            rows = [self._new_row(r, by_row[r]) for r in pending]
+            self.body_changed = any(rows)
+            yield b"<%ssheetData>%s</%ssheetData>" % (pre, b"".join(rows), pre)
+            return
+        start, end = sd.end(), data.rindex(b"</%ssheetData>" % pre, sd.end(), self.sd_end)
+        view = memoryview(data)
+        yield view[self.sd_start: start]
+        close_row = b"</%srow>" % pre
+        find = RowFinder(data, end, self.prefix)
         pos = start
-        last_r = 0
-        row_re = re.compile(rb"<%srow\b[^>]*?(?:/>|>.*?</%srow>)" % (p, p), re.S)
-        for m in row_re.finditer(data, start, end):
-            rm = _ROW_R.search(data, m.start(), m.start() + 200)
-            r = int(rm.group(1)) if rm and rm.start() < data.index(b">", m.start()) else last_r + 1
-            last_r = r
-            while i < len(pending) and pending[i] < r:
-                out.append(view[pos: m.start()])
-                pos = m.start()
-                out.append(self._new_row(pending[i], by_row[pending[i]]))
-                i += 1
-            if i < len(pending) and pending[i] == r:
-                out.append(view[pos: m.start()])
-                out.append(self._patch_row(m.group(0), r, by_row[r]))
-                pos = m.end()
-                i += 1
-        out.append(view[pos:end])
-        for r in pending[i:]:
-            out.append(self._new_row(r, by_row[r]))
-        out.append(tail)
-        self.sheet_data = b"".join(out)
+        for r in pending:
+            todo = by_row[r]
+            m, at = find(r, pos)
+            if m is None:                                 # a row the sheet lacks
+                row = self._new_row(r, todo)
+                if row:
+                    yield view[pos:at]
+                    yield row
+                    pos, self.body_changed = at, True
+                continue
+            if m.group(2):                                # <row .../>: no cells yet
+                body = self._new_cells(r, todo)
+                if body:
+                    yield view[pos: m.start()]
+                    yield b"<%srow%s>%s%s" % (pre, _SPANS.sub(b"", m.group(1)), body, close_row)
+                    pos, self.body_changed = m.end(), True
+                continue
+            close = data.index(close_row, m.end(), end)
+            edits = self._edits(data, m.end(), close, r, todo)
+            if edits is None:                             # the full treatment
+                stop = close + len(close_row)
+                old = data[m.start(): stop]
+                new = self._patch_row(old, r, todo)
+                if new is not old:
+                    yield view[pos: m.start()]
+                    yield new
+                    pos, self.body_changed = stop, True
+            elif edits:
+                yield view[pos: m.start()]
+                yield _SPANS.sub(b"", m.group(0))
+                at = m.end()
+                for a, b, xml in edits:
+                    yield view[at:a]
+                    yield xml
+                    at = b
+                pos, self.body_changed = at, True
+        yield view[pos: self.sd_end]
+
+    def _edits(self, data: bytes, first: int, close: int, r: int,
+               cells: dict[int, Cell]) -> list[tuple[int, int, bytes]] | None:
+        """In-place edits (start, stop, new bytes) of one row's owned cells, in order;
+        None when the row needs the full treatment (an owned cell left of the last, or
+        a last cell without its r="")."""
+        edits: list[tuple[int, int, bytes]] = []
+        for c in sorted(cells) if len(cells) > 1 else cells:
+            cell = cells[c]
+            at = data.find(b' r="%s%d"' % (col_bytes(c), r), first, close)
+            ref = f"{col_letters(c)}{r}"
+            if at >= 0:                                   # the owned cell is there
+                cs = data.rfind(b"<", first, at)
+                cm = self._cell.match(data, cs)
+                if cm is None:
+                    return None
+                old = cm.group(0)
+                style = _STYLE.search(old, 0, old.index(b">"))
+                new = (b"" if cell.kind == "empty" and style is None else
+                       cell.xml(ref, style.group(1) if style else None, self.prefix))
+                if new != old:
+                    edits.append((cs, cm.end(), new))
+                continue
+            if cell.kind == "empty":
+                continue
+            last = data.rfind(self._c_open, first, close)
+            if last >= 0:           # after the row's last cell, if its r="" is left of c
+                lm = self._c_ref.match(data, last)
+                if lm is None or col_number(lm.group(1)) >= c:
+                    return None
+            edits.append((close, close, cell.xml(ref, None, self.prefix)))
+        return edits if len(edits) < 2 else sorted(edits, key=lambda e: e[0])
+
+    def _new_cells(self, r: int, cells: dict[int, Cell]) -> bytes:
+        return b"".join(cells[c].xml(f"{col_letters(c)}{r}", None, self.prefix)
+                        for c in sorted(cells) if cells[c].kind != "empty")
 
     def _new_row(self, r: int, cells: dict[int, Cell]) -> bytes:
-        body = b"".join(cells[c].xml(f"{col_letters(c)}{r}", None, self.prefix)
-                        for c in sorted(cells) if cells[c].kind != "empty")
+        body = self._new_cells(r, cells)
         if not body:
             return b""
         return b'<%srow r="%d">%s</%srow>' % (self.prefix.encode(), r, body,
@@ -152,9 +237,6 @@ class SheetXml:
             gt = row.index(b">") + 1
             close = row.rindex(b"<")
             opening, body, closing = row[:gt], row[gt:close], row[close:]
-        fast = self._fast_patch(body, r, cells)
-        if fast is not None:
-            return row if fast is body else _SPANS.sub(b"", opening) + fast + closing
         existing = self._cells(body, r)
         changed = False
         for c in sorted(cells):
@@ -180,32 +262,10 @@ class SheetXml:
         opening = _SPANS.sub(b"", opening)
         return opening + b"".join(x[2] for x in existing) + closing
 
-    def _fast_patch(self, body: bytes, r: int, cells: dict[int, Cell]) -> bytes | None:
-        """The common cases without parsing the row: owned cells absent and to the right.
-
-        Returns `body` itself when nothing changes, new body bytes when the owned cells
-        were appended, or None when the row needs the full treatment.
-        """
-        pre = self.prefix.encode()
-        if any(f'r="{col_letters(c)}{r}"'.encode() in body for c in cells):
-            return None
-        todo = {c: cell for c, cell in cells.items() if cell.kind != "empty"}
-        if not todo:
-            return body
-        n_cells = body.count(b"<" + pre + b"c ") + body.count(b"<" + pre + b"c>")
-        if body.count(b' r="') != n_cells:
-            return None                          # some cell has no r="": go slow
-        last = _REF.search(body, body.rfind(b' r="')) if n_cells else None
-        if last is not None and col_number(last.group(1)) >= min(todo):
-            return None
-        return body + b"".join(todo[c].xml(f"{col_letters(c)}{r}", None, self.prefix)
-                               for c in sorted(todo))
-
     def _cells(self, body: bytes, r: int) -> list[tuple[int, str, bytes]]:
-        p = self.p
         found = []
         last = 0
-        for m in re.finditer(rb"<%sc\b[^>]*?(?:/>|>.*?</%sc>)" % (p, p), body, re.S):
+        for m in self._cell.finditer(body):
             tag_end = m.group(0).index(b">")
             ref = _REF.search(m.group(0), 0, tag_end)
             col = col_number(ref.group(1)) if ref else last + 1
@@ -214,15 +274,26 @@ class SheetXml:
         return found
 
     # -- sheet furniture ---------------------------------------------------------------
-    def _split(self, data: bytes) -> tuple[bytes, bytes, bytes]:
-        """(before <sheetData, the sheetData element, after it): furniture lives outside."""
+    def _locate(self, data: bytes) -> tuple[int, int]:
+        """Where the sheetData element starts and ends: furniture lives outside it."""
         start = data.find(b"<%ssheetData" % self.prefix.encode())
         if start < 0:
             raise WriteError(f"sheet '{self.name}' has no sheetData")
         end_tag = b"</%ssheetData>" % self.prefix.encode()
         end = data.rfind(end_tag)
         end = end + len(end_tag) if end >= 0 else data.index(b">", start) + 1
-        return data[:start], data[start:end], data[end:]
+        return start, end
+
+    def insert_after_data(self, element: bytes, before: Iterable[str]) -> None:
+        """Put `element` after sheetData, before the first of the `before` elements
+        present (schema order), else at the end of the worksheet."""
+        for name in before:
+            m = re.search(rb"<%s%s\b" % (self.p, name.encode()), self.tail)
+            if m:
+                self.tail = self.tail[: m.start()] + element + self.tail[m.start():]
+                return
+        end = self.tail.rindex(b"</%sworksheet>" % self.prefix.encode())
+        self.tail = self.tail[:end] + element + self.tail[end:]
 
     def extend_dimension(self, max_row: int, max_col: int) -> None:
         head = self.head
@@ -275,15 +346,7 @@ class SheetXml:
         if not rules:
             return
         prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', tail)]
-        first = max(prios, default=0) + 1
-        blocks = []
-        for k, (sqref, formula, dxf) in enumerate(rules):
-            blocks.append(
-                f'<{pre}conditionalFormatting sqref="{sqref}"><{pre}cfRule type="expression"'
-                f' dxfId="{dxf}" priority="{first + k}" stopIfTrue="1"><{pre}formula>'
-                f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
-            )
-        block = "".join(blocks).encode()
+        block = cf_xml(rules, pre, max(prios, default=0) + 1)
         ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, tail))
         if ends:
             at = ends[-1].end()
@@ -296,3 +359,14 @@ class SheetXml:
             else:
                 at = tail.rindex(b"</%sworksheet>" % pre.encode())
         self.tail = tail[:at] + block + tail[at:]
+
+
+def cf_xml(rules: list[tuple[str, str, int]], prefix: str, first_priority: int) -> bytes:
+    """<conditionalFormatting> elements for (sqref, formula, dxf id) rules."""
+    pre = prefix
+    return "".join(
+        f'<{pre}conditionalFormatting sqref="{sqref}"><{pre}cfRule type="expression"'
+        f' dxfId="{dxf}" priority="{first_priority + k}" stopIfTrue="1"><{pre}formula>'
+        f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
+        for k, (sqref, formula, dxf) in enumerate(rules)).encode()
+

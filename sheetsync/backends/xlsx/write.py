@@ -11,28 +11,27 @@ every other member of the zip as the bytes Excel wrote.
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
+from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.notes import write_notes
-from sheetsync.backends.xlsx.package import atomic_target, refuse_if_open, rewrite
-from sheetsync.backends.xlsx.safety import workbook_part
-from sheetsync.backends.xlsx.sheetxml import (
-    Cell,
-    SheetXml,
-    col_letters,
-    text_cell,
-    xml_chars,
+from sheetsync.backends.xlsx.package import (
+    Part,
+    atomic_target,
+    level_for,
+    refuse_if_open,
+    rewrite,
 )
+from sheetsync.backends.xlsx.render import GeneratedXml, render
+from sheetsync.backends.xlsx.safety import workbook_part
+from sheetsync.backends.xlsx.sheetxml import SheetXml, cf_xml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
 from sheetsync.workbook import (
-    CellWrite,
-    Format,
     GeneratedSheet,
     Highlight,
     Plan,
@@ -143,32 +142,6 @@ def _unescape(text: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def _serial(value: dt.date, date1904: bool) -> float:
-    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-    moment = value if isinstance(value, dt.datetime) else dt.datetime(
-        value.year, value.month, value.day)
-    return (moment.replace(tzinfo=None) - epoch).total_seconds() / 86400
-
-
-def _number(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-def render(cell: CellWrite | None, pkg: Package) -> Cell:
-    """The XML-ready form of one CellWrite, with its style index."""
-    if cell is None or cell.value is None or cell.value == "":
-        return Cell("empty")
-    v = cell.value
-    if isinstance(v, str):
-        return text_cell(v, pkg.styles.xf("text", bold=cell.bold, wrap=cell.wrap))
-    if isinstance(v, dt.date):
-        fmt: Format = ("datetime" if isinstance(v, dt.datetime) and cell.format == "datetime"
-                       else "date")
-        return Cell("num", _number(_serial(v, pkg.date1904)), pkg.styles.xf(fmt, bold=cell.bold))
-    return Cell("num", _number(float(v)), pkg.styles.xf(cell.format, bold=cell.bold),
-                keep_style=False)
-
-
 def _cf_rules(highlights: list[Highlight], pkg: Package) -> list[tuple[str, str, int]]:
     return [
         (f"{col_letters(h.first_col)}{h.first_row}:{col_letters(h.last_col)}{h.last_row}",
@@ -177,105 +150,103 @@ def _cf_rules(highlights: list[Highlight], pkg: Package) -> list[tuple[str, str,
     ]
 
 
-def patch_sheet(data: bytes, patch: SheetPatch, pkg: Package) -> bytes:
+def patch_sheet(data: bytes, patch: SheetPatch, pkg: Package) -> SheetXml:
+    """The owned cells, widths and highlights of `patch` spliced into a sheet part."""
     sheet = SheetXml(data, patch.sheet)
-    cells = {rc: render(c, pkg) for rc, c in patch.cells.items()}
+    cells = {rc: render(c, pkg.styles, pkg.date1904) for rc, c in patch.cells.items()}
     sheet.set_cells(cells)
     if cells:
         sheet.extend_dimension(max(r for r, _ in cells), max(c for _, c in cells))
     if patch.col_widths:
         sheet.set_widths(patch.col_widths)
     sheet.set_conditional_formats(_cf_rules(patch.highlights, pkg))
-    return sheet.data
+    return sheet
 
 
-def generated_xml(sheet: GeneratedSheet, pkg: Package) -> bytes:
-    """A whole tool-only worksheet: frozen bold header rows, widths, internal links."""
-    rows, links = [], []
-    width = 1
-    letters = [col_letters(c) for c in range(1, 1 + max((len(r) for r in sheet.rows), default=1))]
-    text_styles: dict[tuple[bool, bool], str] = {}
-    for r, cells in enumerate(sheet.rows, start=1):
-        parts = []
-        for c, cell in enumerate(cells, start=1):
-            if cell is None or cell.value is None or cell.value == "":
-                continue
-            if r <= sheet.header_rows and not cell.bold:
-                cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
-            ref = f"{letters[c - 1]}{r}"
-            value = cell.value
-            if isinstance(value, str):          # the common case, kept out of Cell objects
-                key = (cell.bold, cell.wrap)
-                if key not in text_styles:
-                    s = pkg.styles.xf("text", bold=cell.bold, wrap=cell.wrap)
-                    text_styles[key] = f' s="{s}"' if s is not None else ""
-                parts.append(f'<c r="{ref}"{text_styles[key]} t="inlineStr"><is><t'
-                             f' xml:space="preserve">{escape(xml_chars(value))}</t></is></c>')
-            else:
-                parts.append(render(cell, pkg).xml(ref, None, "").decode())
-            width = max(width, c)
-            if cell.link:
-                links.append(f"<hyperlink ref=\"{ref}\" location={quoteattr(cell.link)}"
-                             f" display={quoteattr(str(cell.value))}/>")
-        if parts:
-            rows.append(f'<row r="{r}">{"".join(parts)}</row>')
-    last = max(len(sheet.rows), 1)
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
-                   for i, w in enumerate(sheet.col_widths, start=1))
-    pane = (f'<pane ySplit="{sheet.header_rows}" topLeftCell="A{sheet.header_rows + 1}"'
-            ' activePane="bottomLeft" state="frozen"/>') if sheet.header_rows else ""
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        f'<dimension ref="A1:{col_letters(width)}{last}"/>'
-        f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        + (f"<cols>{cols}</cols>" if cols else "")
-        + f'<sheetData>{"".join(rows)}</sheetData>'
-        + (f'<hyperlinks>{"".join(links)}</hyperlinks>' if links else "")
-        + "</worksheet>"
-    )
-    out = SheetXml(xml.encode("utf-8"), sheet.name)
-    out.set_conditional_formats(_cf_rules(sheet.highlights, pkg))
-    return out.data
+SMALL_SHEET = 2000          # rows: a generated sheet this short is made in one piece
+
+
+def generated_part(sheet: GeneratedSheet, pkg: Package) -> bytes | Streamed:
+    """A whole tool-only worksheet: frozen bold header rows, widths, internal links.
+
+    Big sheets are rendered chunk by chunk as they are deflated; small ones are made
+    whole (their exact size picks the deflate level).
+    """
+    xml = GeneratedXml(sheet, pkg.styles, pkg.date1904,
+                       cf_xml(_cf_rules(sheet.highlights, pkg), "", 1))
+    if xml.height <= SMALL_SHEET:
+        return b"".join(xml.chunks())
+    return Streamed(xml.chunks(), size_hint=xml.height * max(xml.width, 1) * 80)
+
+
+class _Parts:
+    """The members a sync writes: small ones as bytes, big ones deflating meanwhile."""
+
+    def __init__(self, deflater: Deflater):
+        self.deflater = deflater
+        self.replace: dict[str, bytes | None] = {}
+        self.add: dict[str, bytes | None] = {}
+
+    def put(self, name: str, data: bytes | Streamed, *, new: bool = False) -> None:
+        if isinstance(data, Streamed):          # handed over now: deflates while we go on
+            self.deflater.add(name, data.chunks, level_for(data.size_hint))
+        (self.add if new else self.replace)[name] = data if isinstance(data, bytes) else None
+
+    def drop(self, name: str) -> None:
+        """Keep member `name` as it is after all."""
+        self.replace.pop(name, None)
+
+    def final(self) -> tuple[dict[str, Part], dict[str, Part]]:
+        done = self.deflater.results()
+        return ({n: done[n] if v is None else v for n, v in self.replace.items()},
+                {n: done[n] if v is None else v for n, v in self.add.items()})
 
 
 def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
-    """Write `plan` into the workbook at `path`, all or nothing."""
+    """Write `plan` into the workbook at `path`, all or nothing.
+
+    Work is ordered so the deflater's helper thread always has something to do while
+    this one renders: it inflates the sheets to patch while the generated sheets are
+    rendered (and deflates those), then deflates the patched lead log as the patch
+    goes, then the notes.  The new file is assembled at the end, in the package's
+    own member order, from the deflated parts and raw copies of everything else.
+    """
     refuse_if_open(path, force)
-    replace: dict[str, bytes] = {}
-    add: dict[str, bytes] = {}
-    with zipfile.ZipFile(path) as zf:
+    with Deflater() as deflater, zipfile.ZipFile(path) as zf:
+        parts = _Parts(deflater)
         pkg = Package(zf, path)
+        to_patch = []
         for patch in plan.patches:
             part = pkg.sheets.get(patch.sheet)
             if part is None or part not in pkg.names:
                 raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
-            data = patch_sheet(zf.read(part), patch, pkg)
-            notes = write_notes(zf, pkg.names, part, data, patch.notes)
+            to_patch.append((patch, part, deflater.submit(zf.read, part)))
+        for generated in plan.generated:
+            part = pkg.sheets.get(generated.name)
+            parts.put(pkg.add_sheet(generated.name) if part is None else part,
+                      generated_part(generated, pkg), new=part is None)
+        for patch, part, data in to_patch:
+            sheet = patch_sheet(data.result(), patch, pkg)
+            notes = write_notes(zf, pkg.names, part, sheet, patch.notes)
+            parts.put(part, Streamed(sheet.chunks(), size_hint=len(sheet.original)))
+            if not sheet.changed:
+                parts.drop(part)
             if notes is not None:
-                data = notes.sheet_xml
-                replace.update(notes.replace)
-                add.update(notes.add)
+                for name, new_part in notes.replace.items():
+                    parts.put(name, new_part)
+                for name, new_part in notes.add.items():
+                    parts.put(name, new_part, new=True)
                 pkg.names.update(notes.add)
                 for element in notes.content_types:
                     pkg.add_content_type(element)
-            replace[part] = data
-        for sheet in plan.generated:
-            part = pkg.sheets.get(sheet.name)
-            if part is None:
-                add[pkg.add_sheet(sheet.name)] = generated_xml(sheet, pkg)
-            else:
-                replace[part] = generated_xml(sheet, pkg)
-        replace[pkg.workbook_name] = pkg.workbook.encode("utf-8")
-        replace[pkg.rels_name] = pkg.rels.encode("utf-8")
-        replace["[Content_Types].xml"] = pkg.types.encode("utf-8")
-        replace[pkg.styles_name] = pkg.styles.xml
-        unchanged = [name for name, data in replace.items()
-                     if name in zf.NameToInfo and zf.read(name) == data]
-    for name in unchanged:
-        del replace[name]
+        for name, small in ((pkg.workbook_name, pkg.workbook.encode("utf-8")),
+                            (pkg.rels_name, pkg.rels.encode("utf-8")),
+                            ("[Content_Types].xml", pkg.types.encode("utf-8")),
+                            (pkg.styles_name, pkg.styles.xml)):
+            if name not in zf.NameToInfo or zf.read(name) != small:
+                parts.put(name, small)
+        replace, add = parts.final()
     if not replace and not add:
         return
-    with atomic_target(path) as tmp:
-        rewrite(path, tmp, replace, add)
+    with atomic_target(path) as target:
+        target.keep = rewrite(path, target.path, replace, add)

@@ -1,0 +1,252 @@
+"""Tool-only sheets (Metrics, Findings, Review, History) as worksheet XML, streamed.
+
+A generated sheet is written whole, so it is rendered straight to XML text, never
+through an object per cell.  A `PlainRows` block (one tuple per finding) is taken
+apart into columns once and each column is checked for characters XML must escape
+in one scan of the column.  A run of rows with the same empty cells then becomes
+XML in one `"".join(map(template.__mod__, zip(columns...)))`: the loop over rows
+runs in C, Python only sees the runs.  Chunks of a few thousand rows come out to be
+deflated as they are made, so no whole sheet is held in memory.
+
+`GeneratedXml(...)` does everything that touches styles.xml up front (styles.xml is
+written once the sheets are rendered, but its indexes are fixed here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
+
+from sheetsync.backends.xlsx.sheetxml import Cell, col_letters, text_cell
+from sheetsync.backends.xlsx.styles import Styles
+from sheetsync.backends.xlsx.xmltext import attr_xml, plain, text_xml
+from sheetsync.workbook import CellWrite, Format, GeneratedSheet, PlainRows, Row
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ROWS_PER_CHUNK = 2000
+# Cell templates of a block column: the row number, then the value, go in at %s.
+_TEXT_CELL = ('<c r="{letters}%s"{style} t="inlineStr"><is><t xml:space="preserve">%s'
+              "</t></is></c>")
+_NUM_CELL = '<c r="{letters}%s"{style}><v>%s</v></c>'
+_LINK = '<hyperlink ref="A%s" location="%s" display="%s"/>'
+
+
+def serial(value: dt.date, date1904: bool) -> float:
+    """A date or datetime as an Excel serial number."""
+    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(
+        value.year, value.month, value.day)
+    return (moment.replace(tzinfo=None) - epoch).total_seconds() / 86400
+
+
+def number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def render(cell: CellWrite | None, styles: Styles, date1904: bool) -> Cell:
+    """The XML-ready form of one CellWrite, with its style index."""
+    if cell is None or cell.value is None or cell.value == "":
+        return Cell("empty")
+    v = cell.value
+    if isinstance(v, str):
+        return text_cell(v, styles.xf("text", bold=cell.bold, wrap=cell.wrap))
+    if isinstance(v, dt.date):
+        fmt: Format = ("datetime" if isinstance(v, dt.datetime) and cell.format == "datetime"
+                       else "date")
+        return Cell("num", number_text(serial(v, date1904)), styles.xf(fmt, bold=cell.bold))
+    return Cell("num", number_text(float(v)), styles.xf(cell.format, bold=cell.bold),
+                keep_style=False)
+
+
+@dataclass
+class _Block:
+    """A PlainRows made ready: columns of XML-ready text, one row template per shape."""
+
+    first_row: int
+    size: int
+    columns: list[Sequence[str | int | None]]
+    pieces: list[str]                       # column j's cell: row number and value at %s
+    locations: Sequence[str | None] | None  # each row's link target and shown text,
+    shown: Sequence[str | None] | None      # attribute-ready (None: no link)
+    templates: dict[tuple[bool, ...], str] = field(default_factory=dict)
+
+    def template(self, shape: tuple[bool, ...]) -> str:
+        """The row template for rows whose cells are there where `shape` says True."""
+        found = self.templates.get(shape)
+        if found is None:
+            cells = "".join(p for p, there in zip(self.pieces, shape, strict=True) if there)
+            found = self.templates[shape] = f'<row r="%s">{cells}</row>' if cells else ""
+        return found
+
+    def rows(self, links: list[str]) -> Iterator[str]:
+        """The rows as XML, ROWS_PER_CHUNK at a time; their hyperlinks go to `links`."""
+        n, cols = self.size, self.columns
+        numbers = list(map(str, range(self.first_row, self.first_row + n)))
+        shapes: list[tuple[bool, ...]] | None = None
+        if any(None in col for col in cols):         # some rows lack some cells
+            shapes = list(zip(*(map(is_not, col, repeat(None)) for col in cols), strict=True))
+        for k in range(0, n, ROWS_PER_CHUNK):
+            stop = min(n, k + ROWS_PER_CHUNK)
+            out = []
+            for shape, a, b in _runs(shapes, k, stop, len(cols)):
+                template = self.template(shape)
+                if template:
+                    row = numbers[a:b]
+                    args: list[Sequence[str | int | None]] = [row]
+                    for col, there in zip(cols, shape, strict=True):
+                        if there:
+                            args += [row, col[a:b]]
+                    out.append("".join(map(template.__mod__, zip(*args, strict=True))))
+            if self.locations is not None and self.shown is not None:
+                linked = compress(zip(numbers[k:stop], self.locations[k:stop],
+                                      self.shown[k:stop], strict=True), self.locations[k:stop])
+                links.append("".join(map(_LINK.__mod__, linked)))
+            yield "".join(out)
+
+
+def _runs(shapes: list[tuple[bool, ...]] | None, start: int, stop: int,
+          width: int) -> Iterator[tuple[tuple[bool, ...], int, int]]:
+    """(shape, first, end) of each run of rows with the same shape in start..stop."""
+    if shapes is None:
+        yield (True,) * width, start, stop
+        return
+    a = start
+    for i in range(start + 1, stop):
+        if shapes[i] != shapes[a]:
+            yield shapes[a], a, i
+            a = i
+    yield shapes[a], a, stop
+
+
+class GeneratedXml:
+    """One generated sheet, styles resolved; `chunks()` yields its worksheet XML."""
+
+    def __init__(self, sheet: GeneratedSheet, styles: Styles, date1904: bool, cf: bytes):
+        self.sheet, self.cf = sheet, cf
+        self.width = 1
+        self.parts: list[tuple[int, str] | _Block] = []   # rendered rich rows and blocks
+        self.links: list[str] = []                         # hyperlinks of rich rows
+        r = 1
+        for entry in sheet.rows:
+            if isinstance(entry, PlainRows):
+                block = (_block(entry, r, styles, date1904)
+                         if r > sheet.header_rows else None)
+                if block is None:                          # odd values: cell by cell
+                    for i in range(len(entry.rows)):
+                        self.parts.append((r + i, self._rich(entry.cells(i), r + i, styles,
+                                                             date1904)))
+                else:
+                    self.parts.append(block)
+                    width = max((j + 1 for j, col in enumerate(block.columns)
+                                 if col.count(None) < len(col)), default=1)
+                    self.width = max(self.width, width)
+                r += len(entry.rows)
+            else:
+                self.parts.append((r, self._rich(entry, r, styles, date1904)))
+                r += 1
+        self.height = r - 1
+
+    def _rich(self, cells: Row, r: int, styles: Styles, date1904: bool) -> str:
+        out = []
+        for c, cell in enumerate(cells, start=1):
+            if cell is None or cell.value is None or cell.value == "":
+                continue
+            if r <= self.sheet.header_rows and not cell.bold:
+                cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
+            ref = f"{col_letters(c)}{r}"
+            out.append(render(cell, styles, date1904).xml(ref, None, "").decode())
+            self.width = max(self.width, c)
+            if cell.link:
+                self.links.append(f'<hyperlink ref="{ref}" location="{attr_xml(cell.link)}"'
+                                  f' display="{attr_xml(str(cell.value))}"/>')
+        return f'<row r="{r}">{"".join(out)}</row>' if out else ""
+
+    def chunks(self) -> Iterator[bytes]:
+        sheet = self.sheet
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                       for i, w in enumerate(sheet.col_widths, start=1))
+        pane = (f'<pane ySplit="{sheet.header_rows}" topLeftCell="A{sheet.header_rows + 1}"'
+                ' activePane="bottomLeft" state="frozen"/>') if sheet.header_rows else ""
+        yield (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            f'<dimension ref="A1:{col_letters(self.width)}{max(self.height, 1)}"/>'
+            f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+        ).encode()
+        links = list(self.links)
+        pending: list[str] = []
+        for part in self.parts:
+            if isinstance(part, _Block):
+                yield "".join(pending).encode()
+                pending = []
+                for xml in part.rows(links):
+                    yield xml.encode()
+            elif part[1]:
+                pending.append(part[1])
+        yield "".join(pending).encode() + b"</sheetData>" + self.cf
+        if links:
+            yield b"<hyperlinks>"
+            for k in range(0, len(links), ROWS_PER_CHUNK):
+                yield "".join(links[k: k + ROWS_PER_CHUNK]).encode()
+            yield b"</hyperlinks>"
+        yield b"</worksheet>"
+
+
+def _block(table: PlainRows, first_row: int, styles: Styles,
+           date1904: bool) -> _Block | None:
+    """`table` taken apart into XML-ready columns; None when a column mixes kinds of
+    value (or holds dates of both kinds), which the cell-by-cell path handles."""
+    width = len(table.formats)
+    try:                                        # rows to columns, in C
+        transposed = list(zip(*table.rows, strict=True)) if table.rows else [()] * width
+    except ValueError:                          # ragged rows
+        return None
+    if len(transposed) != width:
+        return None
+    columns: list[Sequence[str | int | None]] = []
+    pieces = []
+    for j, column in enumerate(transposed):
+        kinds = set(map(type, column)) - {type(None)}
+        col: Sequence[str | int | None] = column       # type: ignore[assignment]
+        letters = col_letters(j + 1)
+        if kinds <= {str}:
+            if "" in column:
+                col = [v or None for v in column]
+            if not plain("".join(filter(None, column))):    # type: ignore[arg-type]
+                col = [text_xml(v) if isinstance(v, str) else None for v in col]
+            style = styles.xf("text")
+            piece = _TEXT_CELL
+        elif kinds <= {int, float}:
+            if float in kinds:
+                col = [None if v is None else number_text(v) for v in column]  # type: ignore[arg-type]
+            style = styles.xf(table.formats[j])
+            piece = _NUM_CELL
+        elif kinds == {dt.date} or kinds == {dt.datetime}:
+            fmt: Format = ("datetime" if kinds == {dt.datetime}
+                           and table.formats[j] == "datetime" else "date")
+            col = [None if v is None else number_text(serial(v, date1904))  # type: ignore[arg-type]
+                   for v in column]
+            style = styles.xf(fmt)
+            piece = _NUM_CELL
+        else:
+            return None
+        columns.append(col)
+        pieces.append(piece.format(letters=letters,
+                                   style=f' s="{style}"' if style is not None else ""))
+    locations: Sequence[str | None] | None = None
+    shown: Sequence[str | None] | None = None
+    if table.links is not None and transposed:
+        locations, shown = table.links, [v if isinstance(v, str) and v else None
+                                         for v in transposed[0]]
+        if not plain("".join(filter(None, locations)) + "".join(filter(None, shown)),
+                     in_attr=True):
+            locations = [attr_xml(x) if x else None for x in locations]
+            shown = [attr_xml(x) if x else None for x in shown]
+        locations = [x if x and d else None for x, d in zip(locations, shown, strict=True)]
+    return _Block(first_row, len(table.rows), columns, pieces, locations, shown)
