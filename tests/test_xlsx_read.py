@@ -223,6 +223,41 @@ def test_a_log_wider_than_26_columns_is_bounded_without_visiting_every_reference
     assert len(grid) == 2999 and len(grid[0]) == 30 and grid[2998][29] == "r2999c30"
 
 
+def _tall(rows: int, tail: str) -> str:
+    body = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c>'
+                   f'<c r="C{r}"><v>2</v></c></row>' for r in range(1, rows + 1))
+    return f"<sheetData>{body}{tail}</sheetData>"
+
+
+def test_the_exact_range_ignores_cells_without_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fast bound (99 rows x XFD) is over the limit, so the exact range is taken over
+    # cells that hold a value, as calamine allocates: the far styled cells do not count.
+    from sheetsync.backends.xlsx import scan
+
+    monkeypatch.setattr(scan, "MAX_CELLS", 100)
+    base = write_book(tmp_path / "base.xlsx", {"Leads": [["x"]]})
+    tail = '<row r="95"><c r="B95" s="0"/><c r="XFD95" s="0"></c></row>'
+    grid = read_workbook(replace_sheet_data(base, tmp_path / "t.xlsx", _tall(30, tail)))
+    assert len(grid.sheets["Leads"]) == 30 and len(grid.sheets["Leads"][0]) == 3
+
+
+@pytest.mark.parametrize(("tail", "far"), [
+    ('<row r="95"><c r="B95"><v>7</v></c></row>', "B95"),
+    ('<row r="31"><c r="AB31" t="inlineStr"><is><t>x</t></is></c></row>', "AB31"),
+])
+def test_the_exact_range_names_the_far_cell_that_holds_a_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail: str, far: str
+) -> None:
+    from sheetsync.backends.xlsx import scan
+
+    monkeypatch.setattr(scan, "MAX_CELLS", 100)
+    base = write_book(tmp_path / "base.xlsx", {"Leads": [["x"]]})
+    with pytest.raises(SourceError, match=far):
+        read_workbook(replace_sheet_data(base, tmp_path / "t.xlsx", _tall(30, tail)))
+
+
 def test_strict_open_xml_reads_values(tmp_path: Path) -> None:
     base = write_book(tmp_path / "base.xlsx", {"Pipeline": [["Stage", "Example"],
                                                             ["Leads per week", 12]],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +26,6 @@ REF = re.compile(rb'r="([A-Z]{1,3})(\d+)"')
 SINGLE = 26                       # columns A..Z: the bound when no reference has two letters
 SPILL = 4 << 20                   # a cell this long is cut through rather than carried
 _UNUSUAL: dict[int, re.Pattern[bytes]] = {}
-# A content cell: `<c ...>` that is not self-closing (calamine skips valueless cells).
-CONTENT_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>(?!</c>)')
 VALUE = re.compile(rb"<v>([^<]*)</v>")
 ERROR_MARK = b't="e"'
 TRUE_WORDS = {"1", "true", "on"}
@@ -124,7 +123,7 @@ def scan_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet: str) -> SheetS
     if scan.max_col:
         scan.max_row = 10**digits - 1
     if scan.max_row * scan.max_col > MAX_CELLS:
-        _exact(path, zf, info, sheet, scan)
+        _exact(path, zf, info, sheet, scan, digits)
     return scan
 
 
@@ -177,22 +176,87 @@ def _errors(body: bytes, scan: SheetScan) -> None:
         pos = body.find(ERROR_MARK, pos + 1)
 
 
-def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
-           scan: SheetScan) -> None:
-    """The slow, exact used range, only when the fast bound is too big to trust."""
-    max_row = max_col = 0
-    row_ref = col_ref = ""
+def _bodies(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes in chunks cut after a tag's `>`, so no cell tag is split."""
     carry = b""
     for chunk in stream_part(path, zf, info):
         buf = carry + chunk
         cut = buf.rfind(b">") + 1
         body, carry = buf[:cut], buf[cut:]
-        for m in CONTENT_CELL.finditer(body):
-            row, col = int(m.group(2)), col_number(m.group(1))
-            if row > max_row:
-                max_row, row_ref = row, (m.group(1) + m.group(2)).decode()
-            if col > max_col:
-                max_col, col_ref = col, (m.group(1) + m.group(2)).decode()
+        yield body
+    if carry:
+        yield carry
+
+
+def _holds_value(body: bytes, pos: int) -> bool:
+    """Whether `pos` is inside a cell tag that holds something (calamine skips a
+    valueless `<c r="A9" s="1"/>` or `<c r="A9"></c>`)."""
+    start = body.rfind(b"<", 0, pos)
+    if not body.startswith(b"<c", start) or body[start + 2:start + 3] not in b" \t\r\n":
+        return False
+    end = body.find(b">", pos)
+    return end > 0 and body[end - 1] != 0x2F and not body.startswith(b"</c>", end + 1)
+
+
+class _Largest:
+    """The largest `key` among cells holding a value whose reference matches `ref` (the
+    part `key` reads), fed chunk by chunk, and that cell's reference.
+
+    One C-level pass collects each chunk's candidates; only the largest are looked at
+    one by one, until one holds a value.
+    """
+
+    def __init__(self, ref: bytes, key: Callable[[bytes], int], rest: bytes = b"") -> None:
+        self.pattern = re.compile(rb'r="(' + ref + rb")" + rest + rb'"')
+        self.key, self.rest = key, rest
+        self.best, self.ref = 0, ""
+
+    def feed(self, body: bytes) -> None:
+        for cand in sorted(set(self.pattern.findall(body)), key=self.key, reverse=True):
+            if self.key(cand) <= self.best:
+                return
+            tag = re.compile(rb'r="(' + re.escape(cand) + self.rest + rb')"')
+            hit = next((m for m in tag.finditer(body) if _holds_value(body, m.end())), None)
+            if hit is not None:
+                self.best, self.ref = self.key(cand), hit.group(1).decode()
+                return
+
+
+def _row_of(ref: bytes) -> int:
+    return int(ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+
+
+def _col_of(ref: bytes) -> int:
+    return col_number(ref.rstrip(b"0123456789"))
+
+
+
+def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
+           scan: SheetScan, digits: int) -> None:
+    """The used range over cells that hold a value, when the fast bound is too big.
+
+    The fast bound counts rows by their digits, so 100,000 rows already bound at 999,999.
+    The last row is the largest among the cells whose row number has the most digits;
+    the last column, the largest among the references past Z.  A regex pass finds the
+    candidates and only the largest few are looked at: no Python step per cell.
+    """
+    rows = _Largest(rb"[A-Z]{1,3}\d{%d}" % digits, _row_of)
+    cols = _Largest(rb"[A-Z]{2,3}\d+", _col_of)
+    for body in _bodies(path, zf, info):
+        rows.feed(body)
+        cols.feed(body)
+    for d in range(digits - 1, 0, -1):      # the longest row numbers were all empty cells
+        if rows.best:
+            break
+        rows = _Largest(rb"[A-Z]{1,3}\d{%d}" % d, _row_of)
+        for body in _bodies(path, zf, info):
+            rows.feed(body)
+    max_row, row_ref = rows.best, rows.ref
+    if not cols.best and max_row * SINGLE > MAX_CELLS:     # which of A..Z, then
+        cols = _Largest(rb"[A-Z]", col_number, rb"\d+")
+        for body in _bodies(path, zf, info):
+            cols.feed(body)
+    max_col, col_ref = (cols.best, cols.ref) if cols.best else (min(scan.max_col, SINGLE), "")
     scan.max_row, scan.max_col = max_row, max_col
     if max_row * max_col > MAX_CELLS:
         raise fail(path, f"sheet {sheet!r} spans {max_row:,} rows (down to {row_ref}) by"
