@@ -111,6 +111,9 @@ def _sync(
     plan = build_plan(checked, previous or "")
     count, lines = describe_changes(plan, raw)
     outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines)
+    # The grids and the typed leads are not needed to write: let them go before the
+    # writer builds its parts, so the two never sit in memory together.
+    del checked, raw
     if dry_run or (count == 0 and previous is not None):
         return outcome          # nothing but the stamp would move: leave the file alone
     set_last_synced(plan, dt.datetime.now().astimezone().isoformat(timespec="seconds"))
