@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from core_helpers import write_xlsx
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sheetsync.backends.xlsx import XlsxFile
-from sheetsync.backends.xlsx.render import ROWS_PER_CHUNK
+from sheetsync.backends.xlsx.render import ROWS_PER_CHUNK, _gap_rows, _runs
 from sheetsync.workbook import CellWrite, Format, GeneratedSheet, Plain, PlainRows, Plan, SheetPatch
 
 FORMATS: tuple[Format, ...] = ("text", "integer", "text", "money", "date", "text")
@@ -191,3 +193,22 @@ def test_a_synced_copy_opens_in_libreoffice(tmp_path):
                           str(tmp_path / "out"), str(path)], capture_output=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "out" / "book.csv").exists()
+
+
+@given(st.lists(st.lists(st.sampled_from([None, "x", 0]), min_size=1, max_size=40),
+                min_size=1, max_size=3), st.data())
+def test_runs_cover_the_rows_with_their_own_cells(columns, data):
+    """A block renders runs of rows with one template each: the runs must cover the
+    chunk exactly, each row with the cells it has, neighbouring runs different."""
+    n = min(len(c) for c in columns)
+    cols = [c[:n] for c in columns]
+    start = data.draw(st.integers(0, n - 1))
+    stop = data.draw(st.integers(start + 1, n))
+    runs = list(_runs(cols, _gap_rows(cols), start, stop))
+    pos = start
+    for shape, a, b in runs:
+        assert a == pos < b
+        assert all(shape == tuple(c[i] is not None for c in cols) for i in range(a, b))
+        pos = b
+    assert pos == stop
+    assert all(x[0] != y[0] for x, y in zip(runs, runs[1:], strict=False))

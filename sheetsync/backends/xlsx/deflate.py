@@ -24,7 +24,7 @@ from typing import TypeVar
 T = TypeVar("T")
 Chunks = Iterable[bytes | memoryview]
 FLUSH = 4 << 20                 # bytes per hand-over: few GIL round trips per part
-AHEAD = 32 << 20                # rendered bytes that may wait for the helper
+AHEAD = 8 << 20                 # rendered bytes that may wait for the helper
 # While the helper works, the GIL changes hands within this many seconds of a request
 # (Python's default is 5 ms).  The helper asks for it a few hundred times a sync, each
 # time zlib gives it back; at 5 ms a wait that nearly doubled the helper's time.

@@ -49,10 +49,15 @@ _SHAPE = ('<v:shape id="_x0000_s%d" type="#_x0000_t202" style="position:absolute
 
 @dataclass
 class NoteParts:
-    """What writing the notes of one sheet changes in the package (besides the sheet)."""
+    """What writing the notes of one sheet changes in the package.
+
+    `drawing_rid`, when set, is the relationship of a new drawing the sheet itself
+    must name (see `link_drawing`).
+    """
 
     replace: dict[str, bytes | Streamed] = field(default_factory=dict)
     add: dict[str, bytes | Streamed] = field(default_factory=dict)
+    drawing_rid: str | None = None
     content_types: list[str] = field(default_factory=list)    # elements for [Content_Types]
 
 
@@ -162,11 +167,12 @@ def _free(names: set[str], pattern: str) -> str:
     return pattern.format(n)
 
 
-def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet: SheetXml,
+def write_notes(zf: zipfile.ZipFile, names: set[str], part: str,
                 notes: dict[tuple[int, int], str]) -> NoteParts | None:
     """The package changes that put `notes` on sheet `part`; None to leave notes alone.
 
-    A new legacy drawing is linked from `sheet` itself (its tail is edited).
+    Needs only the sheet's relationships, not its XML: a new drawing is linked from
+    the sheet later, by `link_drawing`.
     """
     rels_part = rels_name(part)
     rels = zf.read(rels_part).decode("utf-8") if rels_part in names else ""
@@ -201,6 +207,11 @@ def write_notes(zf: zipfile.ZipFile, names: set[str], part: str, sheet: SheetXml
     out.add[comments_part], out.add[vml_part] = _parts(notes)
     out.content_types = [f'<Override PartName="/{comments_part}" ContentType="{COMMENTS_CT}"/>',
                          f'<Default Extension="vml" ContentType="{VML_CT}"/>']
-    tag = f'<{sheet.prefix}legacyDrawing xmlns:r="{REL_NS}" r:id="{v_id}"/>'.encode()
-    sheet.insert_after_data(tag, AFTER_LEGACY)
+    out.drawing_rid = v_id
     return out
+
+
+def link_drawing(sheet: SheetXml, rid: str) -> None:
+    """Name the notes' drawing (relationship `rid`) in the sheet: <legacyDrawing>."""
+    tag = f'<{sheet.prefix}legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'.encode()
+    sheet.insert_after_data(tag, AFTER_LEGACY)

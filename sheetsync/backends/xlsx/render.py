@@ -15,10 +15,10 @@ written once the sheets are rendered, but its indexes are fixed here).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import is_not
+from itertools import compress
 
 from sheetsync.backends.xlsx.sheetxml import Cell, col_letters, text_cell
 from sheetsync.backends.xlsx.styles import Styles
@@ -82,44 +82,74 @@ class _Block:
             found = self.templates[shape] = f'<row r="%s">{cells}</row>' if cells else ""
         return found
 
-    def rows(self, links: list[str]) -> Iterator[str]:
-        """The rows as XML, ROWS_PER_CHUNK at a time; their hyperlinks go to `links`."""
-        n, cols = self.size, self.columns
-        numbers = list(map(str, range(self.first_row, self.first_row + n)))
-        shapes: list[tuple[bool, ...]] | None = None
-        if any(None in col for col in cols):         # some rows lack some cells
-            shapes = list(zip(*(map(is_not, col, repeat(None)) for col in cols), strict=True))
-        for k in range(0, n, ROWS_PER_CHUNK):
-            stop = min(n, k + ROWS_PER_CHUNK)
+    def rows(self) -> Iterator[str]:
+        """The rows as XML, ROWS_PER_CHUNK at a time."""
+        cols = self.columns
+        gaps = _gap_rows(cols)                        # rows that lack some cell
+        for k in range(0, self.size, ROWS_PER_CHUNK):
+            stop = min(self.size, k + ROWS_PER_CHUNK)
+            numbers = list(map(str, range(self.first_row + k, self.first_row + stop)))
             out = []
-            for shape, a, b in _runs(shapes, k, stop, len(cols)):
+            for shape, a, b in _runs(cols, gaps, k, stop):
                 template = self.template(shape)
                 if template:
-                    row = numbers[a:b]
+                    row = numbers[a - k: b - k]
                     args: list[Sequence[str | int | None]] = [row]
                     for col, there in zip(cols, shape, strict=True):
                         if there:
                             args += [row, col[a:b]]
                     out.append("".join(map(template.__mod__, zip(*args, strict=True))))
-            if self.locations is not None and self.shown is not None:
-                linked = compress(zip(numbers[k:stop], self.locations[k:stop],
-                                      self.shown[k:stop], strict=True), self.locations[k:stop])
-                links.append("".join(map(_LINK.__mod__, linked)))
             yield "".join(out)
 
+    def links(self) -> Iterator[str]:
+        """The rows' hyperlinks as XML, ROWS_PER_CHUNK at a time."""
+        if self.locations is None or self.shown is None:
+            return
+        for k in range(0, self.size, ROWS_PER_CHUNK):
+            stop = min(self.size, k + ROWS_PER_CHUNK)
+            numbers = map(str, range(self.first_row + k, self.first_row + stop))
+            linked = compress(zip(numbers, self.locations[k:stop], self.shown[k:stop],
+                                  strict=True), self.locations[k:stop])
+            yield "".join(map(_LINK.__mod__, linked))
 
-def _runs(shapes: list[tuple[bool, ...]] | None, start: int, stop: int,
-          width: int) -> Iterator[tuple[tuple[bool, ...], int, int]]:
-    """(shape, first, end) of each run of rows with the same shape in start..stop."""
-    if shapes is None:
-        yield (True,) * width, start, stop
-        return
-    a = start
-    for i in range(start + 1, stop):
-        if shapes[i] != shapes[a]:
-            yield shapes[a], a, i
-            a = i
-    yield shapes[a], a, stop
+
+def _gap_rows(cols: list[Sequence[str | int | None]]) -> list[int]:
+    """The (0-based) rows where some column is empty, found by C-level scans."""
+    found: set[int] = set()
+    for col in cols:
+        i = -1
+        while True:
+            try:
+                i = col.index(None, i + 1)
+            except ValueError:
+                break
+            found.add(i)
+    return sorted(found)
+
+
+def _runs(cols: list[Sequence[str | int | None]], gaps: list[int], start: int,
+          stop: int) -> Iterator[tuple[tuple[bool, ...], int, int]]:
+    """(shape, first, end) of each run of rows with the same cells in start..stop:
+    full rows between the gaps, each gap row with its own shape, equal ones merged."""
+    full = (True,) * len(cols)
+    shape, a, b = full, start, start
+    for i in gaps[bisect_left(gaps, start): bisect_left(gaps, stop)]:
+        here = tuple(col[i] is not None for col in cols)
+        if i > b:                                     # full rows before this gap
+            if shape != full:
+                yield shape, a, b
+                shape, a = full, b
+            b = i
+        if here != shape:
+            if b > a:
+                yield shape, a, b
+            shape, a = here, i
+        b = i + 1
+    if stop > b and shape != full:
+        yield shape, a, b
+        shape, a = full, b
+    if stop > a:
+        yield shape, a, stop
 
 
 class GeneratedXml:
@@ -179,21 +209,22 @@ class GeneratedXml:
             '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
         ).encode()
-        links = list(self.links)
         pending: list[str] = []
         for part in self.parts:
             if isinstance(part, _Block):
                 yield "".join(pending).encode()
                 pending = []
-                for xml in part.rows(links):
+                for xml in part.rows():
                     yield xml.encode()
             elif part[1]:
                 pending.append(part[1])
         yield "".join(pending).encode() + b"</sheetData>" + self.cf
-        if links:
-            yield b"<hyperlinks>"
-            for k in range(0, len(links), ROWS_PER_CHUNK):
-                yield "".join(links[k: k + ROWS_PER_CHUNK]).encode()
+        blocks = [part for part in self.parts if isinstance(part, _Block)]
+        if self.links or any(block.locations is not None for block in blocks):
+            yield ("<hyperlinks>" + "".join(self.links)).encode()
+            for block in blocks:                  # made again from the columns: not kept
+                for xml in block.links():
+                    yield xml.encode()
             yield b"</hyperlinks>"
         yield b"</worksheet>"
 

@@ -16,7 +16,7 @@ class RowFinder:
     counting a row without r="" as the one after the last.
     """
 
-    def __init__(self, data: bytes, end: int, prefix: str):
+    def __init__(self, data: bytes | bytearray, end: int, prefix: str):
         self.data, self.end = data, end
         self.tag = re.compile(rb"<%srow\b([^>]*?)(/?)>" % re.escape(prefix.encode()))
         self.direct = b'<%srow r="%%d"' % prefix.encode()

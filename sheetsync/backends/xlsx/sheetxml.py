@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from sheetsync.backends.xlsx.rowfind import RowFinder
@@ -31,6 +31,8 @@ AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pag
 
 
 col_letters = column_letter
+Buffer = bytes | bytearray  # a part as read: bytearray when inflated in place (package.inflate)
+SPLICE_CHUNK = 4 << 20      # bytes of the original between two pieces handed on
 
 
 @lru_cache(maxsize=1024)
@@ -46,9 +48,11 @@ def col_number(letters: bytes | str) -> int:
     return n
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A rendered owned cell: its inner XML and attributes, or an empty (cleared) cell."""
+class Cell(NamedTuple):
+    """A rendered owned cell: its inner XML and attributes, or an empty (cleared) cell.
+
+    A named tuple: a sync renders one per changed Check cell, tens of thousands.
+    """
 
     kind: str            # "str", "num" or "empty"
     text: str = ""       # the escaped string or number text
@@ -81,7 +85,7 @@ class SheetXml:
     the writer streams the pieces into the zip without joining them.
     """
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, data: Buffer, name: str):
         self.name = name
         root = re.search(rb"<(?:(\w+):)?worksheet\b", data)
         if root is None:
@@ -90,7 +94,7 @@ class SheetXml:
         self.p = re.escape(self.prefix).encode()
         self.original = data
         self.sd_start, self.sd_end = self._locate(data)
-        self.head, self.tail = data[: self.sd_start], data[self.sd_end:]
+        self.head, self.tail = bytes(data[: self.sd_start]), bytes(data[self.sd_end:])
         self.cells: dict[int, dict[int, Cell]] = {}       # row -> col -> owned cell
         self.body_changed = False
         self._cell = re.compile(rb"<%sc\b[^>]*?(?:/>|>.*?</%sc>)" % (self.p, self.p), re.S)
@@ -145,49 +149,51 @@ class SheetXml:
             return
         start, end = sd.end(), data.rindex(b"</%ssheetData>" % pre, sd.end(), self.sd_end)
         view = memoryview(data)
-        yield view[self.sd_start: start]
         close_row = b"</%srow>" % pre
         find = RowFinder(data, end, self.prefix)
-        pos = start
+        out: list[bytes | memoryview] = [view[self.sd_start: start]]
+        pos = flushed = start
         for r in pending:
+            if pos - flushed > SPLICE_CHUNK:                 # hand on a few MB at a time
+                yield b"".join(out)
+                out, flushed = [], pos
             todo = by_row[r]
             m, at = find(r, pos)
             if m is None:                                 # a row the sheet lacks
                 row = self._new_row(r, todo)
                 if row:
-                    yield view[pos:at]
-                    yield row
+                    out += [view[pos:at], row]
                     pos, self.body_changed = at, True
                 continue
             if m.group(2):                                # <row .../>: no cells yet
                 body = self._new_cells(r, todo)
                 if body:
-                    yield view[pos: m.start()]
-                    yield b"<%srow%s>%s%s" % (pre, _SPANS.sub(b"", m.group(1)), body, close_row)
+                    out += [view[pos: m.start()],
+                            b"<%srow%s>%s%s" % (pre, _SPANS.sub(b"", m.group(1)), body, close_row)]
                     pos, self.body_changed = m.end(), True
                 continue
             close = data.index(close_row, m.end(), end)
             edits = self._edits(data, m.end(), close, r, todo)
             if edits is None:                             # the full treatment
                 stop = close + len(close_row)
-                old = data[m.start(): stop]
+                old = bytes(data[m.start(): stop])
                 new = self._patch_row(old, r, todo)
                 if new is not old:
-                    yield view[pos: m.start()]
-                    yield new
+                    out += [view[pos: m.start()], new]
                     pos, self.body_changed = stop, True
             elif edits:
-                yield view[pos: m.start()]
-                yield _SPANS.sub(b"", m.group(0))
-                at = m.end()
+                tag = m.group(0)
+                if b"spans=" in tag:                      # a hint the new cells may break
+                    out += [view[pos: m.start()], _SPANS.sub(b"", tag)]
+                    pos = m.end()
                 for a, b, xml in edits:
-                    yield view[at:a]
-                    yield xml
-                    at = b
-                pos, self.body_changed = at, True
-        yield view[pos: self.sd_end]
+                    out += [view[pos:a], xml]
+                    pos = b
+                self.body_changed = True
+        out.append(view[pos: self.sd_end])
+        yield b"".join(out)
 
-    def _edits(self, data: bytes, first: int, close: int, r: int,
+    def _edits(self, data: Buffer, first: int, close: int, r: int,
                cells: dict[int, Cell]) -> list[tuple[int, int, bytes]] | None:
         """In-place edits (start, stop, new bytes) of one row's owned cells, in order;
         None when the row needs the full treatment (an owned cell left of the last, or
@@ -274,7 +280,7 @@ class SheetXml:
         return found
 
     # -- sheet furniture ---------------------------------------------------------------
-    def _locate(self, data: bytes) -> tuple[int, int]:
+    def _locate(self, data: Buffer) -> tuple[int, int]:
         """Where the sheetData element starts and ends: furniture lives outside it."""
         start = data.find(b"<%ssheetData" % self.prefix.encode())
         if start < 0:

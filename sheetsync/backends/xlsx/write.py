@@ -18,17 +18,18 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
-from sheetsync.backends.xlsx.notes import write_notes
+from sheetsync.backends.xlsx.notes import link_drawing, write_notes
 from sheetsync.backends.xlsx.package import (
     Part,
     atomic_target,
+    inflate,
     level_for,
     refuse_if_open,
     rewrite,
 )
 from sheetsync.backends.xlsx.render import GeneratedXml, render
 from sheetsync.backends.xlsx.safety import workbook_part
-from sheetsync.backends.xlsx.sheetxml import SheetXml, cf_xml, col_letters
+from sheetsync.backends.xlsx.sheetxml import Buffer, SheetXml, cf_xml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
 from sheetsync.workbook import (
@@ -150,7 +151,7 @@ def _cf_rules(highlights: list[Highlight], pkg: Package) -> list[tuple[str, str,
     ]
 
 
-def patch_sheet(data: bytes, patch: SheetPatch, pkg: Package) -> SheetXml:
+def patch_sheet(data: Buffer, patch: SheetPatch, pkg: Package) -> SheetXml:
     """The owned cells, widths and highlights of `patch` spliced into a sheet part."""
     sheet = SheetXml(data, patch.sheet)
     cells = {rc: render(c, pkg.styles, pkg.date1904) for rc, c in patch.cells.items()}
@@ -205,32 +206,30 @@ class _Parts:
 def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
     """Write `plan` into the workbook at `path`, all or nothing.
 
-    Work is ordered so the deflater's helper thread always has something to do while
-    this one renders: it inflates the sheets to patch while the generated sheets are
-    rendered (and deflates those), then deflates the patched lead log as the patch
-    goes, then the notes.  The new file is assembled at the end, in the package's
-    own member order, from the deflated parts and raw copies of everything else.
+    Work is ordered so the deflater's helper thread has something to do while this
+    one renders, and so the big things are not in memory at once: the generated
+    sheets are rendered (the helper deflates them), then the notes (the helper
+    inflates the sheets to patch meanwhile), then each sheet is patched as the helper
+    deflates it.  The new file is assembled at the end, in the package's own member
+    order, from the deflated parts and raw copies of everything else.
     """
     refuse_if_open(path, force)
     with Deflater() as deflater, zipfile.ZipFile(path) as zf:
         parts = _Parts(deflater)
         pkg = Package(zf, path)
-        to_patch = []
-        for patch in plan.patches:
-            part = pkg.sheets.get(patch.sheet)
-            if part is None or part not in pkg.names:
-                raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
-            to_patch.append((patch, part, deflater.submit(zf.read, part)))
         for generated in plan.generated:
             part = pkg.sheets.get(generated.name)
             parts.put(pkg.add_sheet(generated.name) if part is None else part,
                       generated_part(generated, pkg), new=part is None)
-        for patch, part, data in to_patch:
-            sheet = patch_sheet(data.result(), patch, pkg)
-            notes = write_notes(zf, pkg.names, part, sheet, patch.notes)
-            parts.put(part, Streamed(sheet.chunks(), size_hint=len(sheet.original)))
-            if not sheet.changed:
-                parts.drop(part)
+        to_patch = []
+        read: dict[str, bytearray] = {}         # inflated on the helper, taken once
+        for patch in plan.patches:
+            part = pkg.sheets.get(patch.sheet)
+            if part is None or part not in pkg.names:
+                raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
+            done = deflater.submit(lambda name: read.__setitem__(name, inflate(zf, name)), part)
+            to_patch.append((patch, part, done, write_notes(zf, pkg.names, part, patch.notes)))
+        for _patch, _part, _done, notes in to_patch:
             if notes is not None:
                 for name, new_part in notes.replace.items():
                     parts.put(name, new_part)
@@ -239,6 +238,15 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
                 pkg.names.update(notes.add)
                 for element in notes.content_types:
                     pkg.add_content_type(element)
+        for patch, part, done, notes in to_patch:
+            done.result()
+            sheet = patch_sheet(read.pop(part), patch, pkg)
+            if notes is not None and notes.drawing_rid is not None:
+                link_drawing(sheet, notes.drawing_rid)
+            parts.put(part, Streamed(sheet.chunks(), size_hint=len(sheet.original)))
+            if not sheet.changed:
+                parts.drop(part)
+            del sheet                           # the part as read: freed before the next
         for name, small in ((pkg.workbook_name, pkg.workbook.encode("utf-8")),
                             (pkg.rels_name, pkg.rels.encode("utf-8")),
                             ("[Content_Types].xml", pkg.types.encode("utf-8")),
