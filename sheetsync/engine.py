@@ -15,13 +15,14 @@ from pathlib import Path
 from sheetsync.backends import Backend, open_backend
 from sheetsync.core.check import Checked, run_check, wanted_sheets
 from sheetsync.core.diff import describe_changes
+from sheetsync.core.fingerprint import FINGERPRINTED, stamp_fingerprints, unread
 from sheetsync.core.plan import build_plan
 from sheetsync.core.result import CheckResult
 from sheetsync.core.rules import Rules, load_rules
 from sheetsync.core.sheets import last_synced, set_last_synced
 from sheetsync.core.tables import find_sheet
 from sheetsync.core.values import normalize_header
-from sheetsync.workbook import RawWorkbook
+from sheetsync.workbook import Plan, RawWorkbook
 
 
 @dataclass
@@ -52,10 +53,12 @@ def bulk_work() -> Iterator[None]:
             gc.enable()
 
 
-def read_source(backend: Backend, rules: Rules, *, generated: bool = True) -> RawWorkbook:
-    """Read only the sheets a run needs (the generated ones only when `generated`);
-    everything when the Pipeline is not named."""
-    wanted = wanted_sheets(rules, generated=generated)
+def read_source(
+    backend: Backend, rules: Rules, *, generated: bool = True, leave_out: tuple[str, ...] = ()
+) -> RawWorkbook:
+    """Read only the sheets a run needs (the generated ones only when `generated`, and
+    never those in `leave_out`); everything when the Pipeline is not named."""
+    wanted = wanted_sheets(rules, generated=generated) - {normalize_header(n) for n in leave_out}
     raw = backend.read(lambda name: normalize_header(name) in wanted)
     if find_sheet(list(raw.sheets), rules.sheets["pipeline"]) is None:
         raw = backend.read(None)
@@ -66,7 +69,10 @@ def _check(
     backend: Backend, rules_path: Path | None, as_of: dt.date | None, *, for_sync: bool
 ) -> tuple[Checked, RawWorkbook]:
     rules = load_rules(rules_path)
-    raw = read_source(backend, rules, generated=for_sync)
+    # A sync leaves the big generated sheets unread where reading is per sheet: their
+    # fingerprints decide whether they must be read (see _sync).
+    lazy = FINGERPRINTED if for_sync and getattr(backend, "reads_by_sheet", False) else ()
+    raw = read_source(backend, rules, generated=for_sync, leave_out=lazy)
     return run_check(raw, rules, as_of or dt.date.today()), raw
 
 
@@ -109,7 +115,13 @@ def _sync(
     checked, raw = _check(backend, rules_path, as_of, for_sync=True)
     previous = last_synced(raw)
     plan = build_plan(checked, previous or "")
-    count, lines = describe_changes(plan, raw)
+    prints = stamp_fingerprints(plan)
+    same, stale = unread(raw, prints)
+    if stale:                   # changed since the last sync: read them to say what moved
+        raw.sheets.update(backend.read(lambda name: name in stale).sheets)
+    compared = Plan(patches=plan.patches, generated=[g for g in plan.generated
+                                                     if g.name not in same])
+    count, lines = describe_changes(compared, raw)
     outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines)
     # The grids and the typed leads are not needed to write: let them go before the
     # writer builds its parts, so the two never sit in memory together.

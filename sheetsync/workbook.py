@@ -40,6 +40,9 @@ class RawWorkbook:
     sheets: dict[str, Grid]
     title: str = ""                  # file name or spreadsheet title, for messages
     date1904: bool = False           # informational; grids already hold real dates
+    # Every sheet the source has, read or not, in order; empty when the backend does
+    # not say (then only `sheets` is known).
+    all_sheets: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1024)

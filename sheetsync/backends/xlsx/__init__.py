@@ -17,6 +17,10 @@ from sheetsync.workbook import Plan, RawWorkbook
 class XlsxFile:
     """An .xlsx/.xlsm workbook on disk."""
 
+    # Reading one sheet costs only that sheet, so a sync may leave the big generated
+    # sheets unread when their fingerprint says they have not changed.
+    reads_by_sheet = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.label = str(path)

@@ -44,7 +44,7 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Ra
         if grid is not None and scan.errors:
             _put_errors(grid, scan)
     return RawWorkbook(source=str(path), sheets=sheets, title=path.name,
-                       date1904=layout.date1904)
+                       date1904=layout.date1904, all_sheets=list(layout.parts))
 
 
 def _calamine_grids(path: Path, wanted: Callable[[str], bool] | None) -> dict[str, Grid]:
