@@ -29,7 +29,7 @@ from sheetsync.backends.xlsx.package import (
 )
 from sheetsync.backends.xlsx.render import GeneratedXml, render
 from sheetsync.backends.xlsx.safety import workbook_part
-from sheetsync.backends.xlsx.sheetxml import Buffer, SheetXml, cf_xml, col_letters
+from sheetsync.backends.xlsx.sheetxml import Buffer, Cell, SheetXml, cf_xml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
 from sheetsync.workbook import (
@@ -151,10 +151,16 @@ def _cf_rules(highlights: list[Highlight], pkg: Package) -> list[tuple[str, str,
     ]
 
 
-def patch_sheet(data: Buffer, patch: SheetPatch, pkg: Package) -> SheetXml:
+def render_cells(patch: SheetPatch, pkg: Package) -> dict[tuple[int, int], Cell]:
+    """The owned cells of `patch` made XML-ready (needs styles.xml, not the sheet)."""
+    return {rc: render(c, pkg.styles, pkg.date1904) for rc, c in patch.cells.items()}
+
+
+def patch_sheet(data: Buffer, patch: SheetPatch, pkg: Package,
+                cells: dict[tuple[int, int], Cell] | None = None) -> SheetXml:
     """The owned cells, widths and highlights of `patch` spliced into a sheet part."""
     sheet = SheetXml(data, patch.sheet)
-    cells = {rc: render(c, pkg.styles, pkg.date1904) for rc, c in patch.cells.items()}
+    cells = render_cells(patch, pkg) if cells is None else cells
     sheet.set_cells(cells)
     if cells:
         sheet.extend_dimension(max(r for r, _ in cells), max(c for _, c in cells))
@@ -229,6 +235,7 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
                 raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
             done = deflater.submit(lambda name: read.__setitem__(name, inflate(zf, name)), part)
             to_patch.append((patch, part, done, write_notes(zf, pkg.names, part, patch.notes)))
+        rendered = [render_cells(patch, pkg) for patch, *_ in to_patch]   # while it inflates
         for _patch, _part, _done, notes in to_patch:
             if notes is not None:
                 for name, new_part in notes.replace.items():
@@ -238,9 +245,9 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
                 pkg.names.update(notes.add)
                 for element in notes.content_types:
                     pkg.add_content_type(element)
-        for patch, part, done, notes in to_patch:
+        for (patch, part, done, notes), cells in zip(to_patch, rendered, strict=True):
             done.result()
-            sheet = patch_sheet(read.pop(part), patch, pkg)
+            sheet = patch_sheet(read.pop(part), patch, pkg, cells)
             if notes is not None and notes.drawing_rid is not None:
                 link_drawing(sheet, notes.drawing_rid)
             parts.put(part, Streamed(sheet.chunks(), size_hint=len(sheet.original)))
