@@ -212,3 +212,53 @@ def test_runs_cover_the_rows_with_their_own_cells(columns, data):
         pos = b
     assert pos == stop
     assert all(x[0] != y[0] for x, y in zip(runs, runs[1:], strict=False))
+
+
+def odd_sheet(n: int) -> bytes:
+    """A sheet of n rows spelt every way a writer might: r="" first or not, missing,
+    self-closing, rows the sheet lacks, cells without r="", and a namespace prefix."""
+    rows = []
+    for r in range(1, n + 1):
+        if r % 17 == 0:
+            continue                                              # a row it lacks
+        if r % 13 == 0:
+            rows.append(f'<x:row r="{r}"/>')
+        elif r % 11 == 0:
+            rows.append(f'<x:row spans="1:3" r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c></x:row>')
+        elif r % 7 == 0:
+            rows.append(f'<x:row r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c><x:c r="C{r}" s="1"'
+                        ' t="inlineStr"><x:is><x:t>old</x:t></x:is></x:c></x:row>')
+        else:
+            rows.append(f'<x:row r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c><x:c r="B{r}"'
+                        f' t="inlineStr"><x:is><x:t>lead {r}</x:t></x:is></x:c></x:row>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<x:dimension ref="A1:C{n}"/><x:sheetData>{"".join(rows)}</x:sheetData>'
+            '<x:pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
+            ' footer="0.3"/></x:worksheet>').encode()
+
+
+@pytest.mark.parametrize("size", [1, 5, 64, 333, 4096])
+def test_a_sheet_read_in_pieces_is_patched_as_if_whole(size):
+    """The lead log is patched through a window sliding over its inflated chunks:
+    however the bytes are cut, the result is the same as from one buffer."""
+    from sheetsync.backends.xlsx.notes import AFTER_LEGACY
+    from sheetsync.backends.xlsx.sheetxml import Cell, SheetXml
+
+    xml = odd_sheet(400)
+    cells = {(r, 3): Cell("str", f"check {r}") for r in range(2, 420, 3)}
+    cells.update({(r, 3): Cell("empty") for r in range(7, 400, 7)})
+
+    def patched(source: bytes | list[bytes]) -> tuple[bytes, bool]:
+        sheet = SheetXml(source if isinstance(source, bytes) else iter(source), "Leads")
+        sheet.set_cells(cells)
+        sheet.extend_dimension(420, 3)
+        sheet.set_conditional_formats([("A2:C420", 'AND(N("sheetsync")=0,LEN($C2)>0)', 0)])
+        sheet.insert_after_data(b'<x:legacyDrawing r:id="rId9"/>', AFTER_LEGACY)
+        return b"".join(sheet.chunks()), sheet.changed
+
+    whole, changed = patched(xml)
+    assert changed and whole.count(b"check ") == sum(c.kind == "str" for c in cells.values())
+    assert whole.index(b"<x:conditionalFormatting") < whole.index(b"<x:pageMargins")
+    assert whole.index(b"<x:pageMargins") < whole.index(b"<x:legacyDrawing")
+    assert patched([xml[i:i + size] for i in range(0, len(xml), size)]) == (whole, True)

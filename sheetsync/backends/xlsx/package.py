@@ -66,25 +66,6 @@ Part = bytes | Deflated         # a small part as is, or a big one deflated alre
 BIG_PART = 1 << 20
 
 
-def inflate(zf: zipfile.ZipFile, name: str, chunk: int = 1 << 18) -> bytearray:
-    """Member `name` inflated into one buffer of its size, a few hundred KB at a time.
-
-    `zf.read` holds the whole part twice at its end (the inflated blocks, then the
-    bytes object they are joined into): 120 MB for a 50,000-lead log, not 60.
-    """
-    info = zf.getinfo(name)
-    out = bytearray(info.file_size)
-    view = memoryview(out)
-    pos = 0
-    with zf.open(info) as fh:                   # checks the CRC at the end, as read does
-        while piece := fh.read(chunk):
-            view[pos: pos + len(piece)] = piece
-            pos += len(piece)
-    if pos != info.file_size:
-        raise WriteError(f"{name}: the part is shorter than the zip says")
-    return out
-
-
 def level_for(size: int) -> int:
     """Big parts (a long lead log) deflate fast; small ones compress well."""
     return 1 if size > BIG_PART else 6

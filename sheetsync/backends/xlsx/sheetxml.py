@@ -10,7 +10,7 @@ sharedStrings.xml).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 from xml.sax.saxutils import escape
@@ -32,6 +32,7 @@ AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pag
 
 col_letters = column_letter
 Buffer = bytes | bytearray  # a part as read: bytearray when inflated in place (package.inflate)
+ROW_FIRST_R = re.compile(rb'<(?:\w+:)?row r="(\d+)"')
 SPLICE_CHUNK = 4 << 20      # bytes of the original between two pieces handed on
 
 
@@ -76,25 +77,65 @@ def text_cell(value: str, style: int | None) -> Cell:
     return Cell("str", text_xml(value), style)
 
 
+class _Window:
+    """A part's bytes seen through a window sliding over its inflated chunks, so a
+    60 MB lead log is never in memory whole: only the stretch being patched."""
+
+    def __init__(self, chunks: Iterator[Buffer]):
+        self.more = chunks
+        self.buf: Buffer = b""
+        self.done = False
+
+    def grow(self) -> bool:
+        """Add the next chunk; False when there is none."""
+        piece = next(self.more, None)
+        if piece is None:
+            self.done = True
+            return False
+        self.buf = self.buf + piece if self.buf else piece
+        return True
+
+    def drop(self, n: int) -> None:
+        """Forget the first `n` bytes (positions in the window move down by n)."""
+        if n:
+            self.buf = self.buf[n:]
+
+
 class SheetXml:
     """One worksheet part being patched: `chunks()` gives the new bytes, piece by piece.
 
-    The part is kept as head (before <sheetData>), the sheetData element as a list of
-    pieces (memoryviews into the original bytes for what is unchanged, new bytes for
-    patched rows) and tail (after it).  No edit copies the possibly huge sheetData, and
-    the writer streams the pieces into the zip without joining them.
+    The part comes as an iterator of inflated chunks (or one buffer) and is read
+    through a sliding window: head (before <sheetData>) first, then the sheetData
+    element, patched as it goes (unchanged spans handed on as views of the window),
+    then the tail (after it), to which the edits asked for earlier are applied when
+    it is reached.  `changed` is known once `chunks()` has been read to the end.
     """
 
-    def __init__(self, data: Buffer, name: str):
+    def __init__(self, data: Buffer | Iterator[Buffer], name: str):
         self.name = name
-        root = re.search(rb"<(?:(\w+):)?worksheet\b", data)
-        if root is None:
-            raise WriteError(f"sheet '{name}' is not a worksheet part sheetsync can write")
-        self.prefix = (root.group(1).decode() + ":") if root.group(1) else ""
-        self.p = re.escape(self.prefix).encode()
-        self.original = data
-        self.sd_start, self.sd_end = self._locate(data)
-        self.head, self.tail = bytes(data[: self.sd_start]), bytes(data[self.sd_end:])
+        win = self._win = _Window(iter([data]) if isinstance(data, (bytes, bytearray))
+                                  else data)
+        while True:
+            buf = win.buf
+            root = re.search(rb"<(?:(\w+):)?worksheet\b", buf)
+            if root is not None:
+                self.prefix = (root.group(1).decode() + ":") if root.group(1) else ""
+                self.p = re.escape(self.prefix).encode()
+                start = buf.find(b"<%ssheetData" % self.prefix.encode())
+                sd = (re.compile(rb"<%ssheetData\b[^>]*?(/?)>" % self.p).match(buf, start)
+                      if start >= 0 else None)
+                if sd is not None:
+                    break
+            if not win.grow():
+                if root is None:
+                    raise WriteError(f"sheet '{name}' is not a worksheet part sheetsync"
+                                     " can write")
+                raise WriteError(f"sheet '{name}' has no sheetData")
+        self.head = self._orig_head = bytes(buf[:start])
+        win.drop(start)
+        self.tail = b""
+        self._orig_tail = b""
+        self._tail_edits: list[Callable[[bytes], bytes]] = []
         self.cells: dict[int, dict[int, Cell]] = {}       # row -> col -> owned cell
         self.body_changed = False
         self._cell = re.compile(rb"<%sc\b[^>]*?(?:/>|>.*?</%sc>)" % (self.p, self.p), re.S)
@@ -105,17 +146,22 @@ class SheetXml:
     def changed(self) -> bool:
         """True when the new part differs from the original in any byte (known once
         `chunks()` has been read to the end)."""
-        return (self.body_changed or self.head != self.original[: self.sd_start]
-                or self.tail != self.original[self.sd_end:])
+        return (self.body_changed or self.head != self._orig_head
+                or self.tail != self._orig_tail)
 
     def chunks(self) -> Iterator[bytes | memoryview]:
-        """The new part, piece by piece: unchanged spans are views of the original."""
+        """The new part, piece by piece."""
         yield self.head
-        if self.cells:
-            yield from self._spliced()
-        else:
-            yield memoryview(self.original)[self.sd_start: self.sd_end]
-        yield self.tail
+        yield from self._spliced()
+        win = self._win
+        while win.grow():                       # the tail: furniture, small
+            pass
+        tail = self._orig_tail = bytes(win.buf)
+        win.buf = b""
+        for edit in self._tail_edits:
+            tail = edit(tail)
+        self.tail = tail
+        yield tail
 
     @property
     def data(self) -> bytes:
@@ -129,42 +175,63 @@ class SheetXml:
             self.cells.setdefault(r, {})[c] = cell
 
     def _spliced(self) -> Iterator[bytes | memoryview]:
-        """sheetData with the owned cells written, touching only their rows.
+        """sheetData with the owned cells written, touching only their rows; the window
+        is left just after it.
 
         Rows are found by their `<row r="N"` tag (a plain byte search, skipping the
         rows in between in C) and, when the sheet spells its rows otherwise, by
         walking the row tags.  In a found row an owned cell is replaced in place, or
         added after the row's last cell; only an odd row is parsed cell by cell.
         """
-        by_row = self.cells
-        data, pre = self.original, self.prefix.encode()
-        sd = re.compile(rb"<%ssheetData\b[^>]*?(/?)>" % self.p).match(data, self.sd_start)
-        if sd is None:
-            raise WriteError(f"sheet '{self.name}' has no sheetData")
+        by_row, win, pre = self.cells, self._win, self.prefix.encode()
+        sd = re.compile(rb"<%ssheetData\b[^>]*?(/?)>" % self.p).match(win.buf, 0)
+        assert sd is not None                            # found by __init__
         pending = sorted(by_row)
         if sd.group(1):                                   # <sheetData/>: only new rows
-            rows = [self._new_row(r, by_row[r]) for r in pending]
-            self.body_changed = any(rows)
-            yield b"<%ssheetData>%s</%ssheetData>" % (pre, b"".join(rows), pre)
+            rows = b"".join(self._new_row(r, by_row[r]) for r in pending)
+            self.body_changed = bool(rows)
+            yield (b"<%ssheetData>%s</%ssheetData>" % (pre, rows, pre) if rows
+                   else bytes(sd.group(0)))
+            win.drop(sd.end())
             return
-        start, end = sd.end(), data.rindex(b"</%ssheetData>" % pre, sd.end(), self.sd_end)
-        view = memoryview(data)
         close_row = b"</%srow>" % pre
-        find = RowFinder(data, end, self.prefix)
-        out: list[bytes | memoryview] = [view[self.sd_start: start]]
-        pos = flushed = start
+        find = RowFinder(self.prefix)
+        data = win.buf
+        view = memoryview(data)
+        out: list[bytes | memoryview] = []
+        pos = flushed = 0
+        row_open = b"<%srow" % pre
         for r in pending:
+            while True:                                   # the row, whole, in the window
+                found = find(data, r, pos, win.done)
+                if found is not None:
+                    m, at = found
+                    close = (data.find(close_row, m.end()) if m is not None
+                             and not m.group(2) else 0)
+                    if close >= 0 or win.done:
+                        break
+                    keep = at                             # its start is here, not its end
+                else:
+                    keep = self._done_rows(data, pos, r, row_open) if find.by_bytes else pos
+                out.append(view[pos:keep])                # slide on: hand on what is done
+                yield b"".join(out)
+                del view
+                out, pos, flushed = [], 0, 0
+                win.drop(keep)
+                win.grow()
+                data = win.buf
+                view = memoryview(data)
             if pos - flushed > SPLICE_CHUNK:                 # hand on a few MB at a time
                 yield b"".join(out)
                 out, flushed = [], pos
             todo = by_row[r]
-            m, at = find(r, pos)
             if m is None:                                 # a row the sheet lacks
                 row = self._new_row(r, todo)
                 if row:
                     out += [view[pos:at], row]
                     pos, self.body_changed = at, True
                 continue
+            find.last_r = r
             if m.group(2):                                # <row .../>: no cells yet
                 body = self._new_cells(r, todo)
                 if body:
@@ -172,7 +239,8 @@ class SheetXml:
                             b"<%srow%s>%s%s" % (pre, _SPANS.sub(b"", m.group(1)), body, close_row)]
                     pos, self.body_changed = m.end(), True
                 continue
-            close = data.index(close_row, m.end(), end)
+            if close < 0:
+                raise WriteError(f"sheet '{self.name}': row {r} has no end")
             edits = self._edits(data, m.end(), close, r, todo)
             if edits is None:                             # the full treatment
                 stop = close + len(close_row)
@@ -190,8 +258,34 @@ class SheetXml:
                     out += [view[pos:a], xml]
                     pos = b
                 self.body_changed = True
-        out.append(view[pos: self.sd_end])
+        end_tag = b"</%ssheetData>" % pre
+        while (end := data.find(end_tag, pos)) < 0:      # the rest of sheetData, as is
+            if win.done:
+                raise WriteError(f"sheet '{self.name}' has no end of sheetData")
+            keep = max(pos, len(data) - len(end_tag))
+            out.append(view[pos:keep])
+            yield b"".join(out)
+            del view
+            out, pos = [], 0
+            win.drop(keep)
+            win.grow()
+            data = win.buf
+            view = memoryview(data)
+        end += len(end_tag)
+        out.append(view[pos:end])
         yield b"".join(out)
+        del view
+        win.drop(end)
+
+    @staticmethod
+    def _done_rows(data: Buffer, pos: int, r: int, row_open: bytes) -> int:
+        """Where the window's rows before row r end: the last row tag may run past the
+        window, the ones before it are whole and, being numbered below r, untouched.
+        `pos` (keep everything) when that cannot be told from their r=""."""
+        last = data.rfind(row_open, pos)
+        before = data.rfind(row_open, pos, last) if last > pos else -1
+        m = ROW_FIRST_R.match(data, before) if before >= 0 else None
+        return last if m is not None and int(m.group(1)) < r else pos
 
     def _edits(self, data: Buffer, first: int, close: int, r: int,
                cells: dict[int, Cell]) -> list[tuple[int, int, bytes]] | None:
@@ -280,26 +374,20 @@ class SheetXml:
         return found
 
     # -- sheet furniture ---------------------------------------------------------------
-    def _locate(self, data: Buffer) -> tuple[int, int]:
-        """Where the sheetData element starts and ends: furniture lives outside it."""
-        start = data.find(b"<%ssheetData" % self.prefix.encode())
-        if start < 0:
-            raise WriteError(f"sheet '{self.name}' has no sheetData")
-        end_tag = b"</%ssheetData>" % self.prefix.encode()
-        end = data.rfind(end_tag)
-        end = end + len(end_tag) if end >= 0 else data.index(b">", start) + 1
-        return start, end
-
     def insert_after_data(self, element: bytes, before: Iterable[str]) -> None:
         """Put `element` after sheetData, before the first of the `before` elements
-        present (schema order), else at the end of the worksheet."""
+        present (schema order), else at the end of the worksheet (done on the tail,
+        once it is read)."""
+        before = tuple(before)
+        self._tail_edits.append(lambda tail: self._insert(tail, element, before))
+
+    def _insert(self, tail: bytes, element: bytes, before: tuple[str, ...]) -> bytes:
         for name in before:
-            m = re.search(rb"<%s%s\b" % (self.p, name.encode()), self.tail)
+            m = re.search(rb"<%s%s\b" % (self.p, name.encode()), tail)
             if m:
-                self.tail = self.tail[: m.start()] + element + self.tail[m.start():]
-                return
-        end = self.tail.rindex(b"</%sworksheet>" % self.prefix.encode())
-        self.tail = self.tail[:end] + element + self.tail[end:]
+                return tail[: m.start()] + element + tail[m.start():]
+        end = tail.rindex(b"</%sworksheet>" % self.prefix.encode())
+        return tail[:end] + element + tail[end:]
 
     def extend_dimension(self, max_row: int, max_col: int) -> None:
         head = self.head
@@ -340,17 +428,21 @@ class SheetXml:
             self.head = head + block
 
     def set_conditional_formats(self, rules: Iterable[tuple[str, str, int]]) -> None:
-        """Replace sheetsync's own conditional formats with (sqref, formula, dxf id) rules."""
+        """Replace sheetsync's own conditional formats with (sqref, formula, dxf id) rules
+        (done on the tail, once it is read)."""
+        rules = list(rules)
+        self._tail_edits.append(lambda tail: self._formats(tail, rules))
+
+    def _formats(self, tail: bytes, rules: list[tuple[str, str, int]]) -> bytes:
         p, pre = self.p, self.prefix
         ours = re.compile(rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
                           rb"N\(&quot;sheetsync&quot;\)=0.*?</%sconditionalFormatting>"
                           % (p, p, p) + b"|" +
                           rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
                           rb'N\("sheetsync"\)=0.*?</%sconditionalFormatting>' % (p, p, p), re.S)
-        tail = self.tail = ours.sub(b"", self.tail)
-        rules = list(rules)
+        tail = ours.sub(b"", tail)
         if not rules:
-            return
+            return tail
         prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', tail)]
         block = cf_xml(rules, pre, max(prios, default=0) + 1)
         ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, tail))
@@ -364,7 +456,7 @@ class SheetXml:
                     break
             else:
                 at = tail.rindex(b"</%sworksheet>" % pre.encode())
-        self.tail = tail[:at] + block + tail[at:]
+        return tail[:at] + block + tail[at:]
 
 
 def cf_xml(rules: list[tuple[str, str, int]], prefix: str, first_priority: int) -> bytes:

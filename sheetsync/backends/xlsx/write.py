@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -22,7 +23,6 @@ from sheetsync.backends.xlsx.notes import link_drawing, write_notes
 from sheetsync.backends.xlsx.package import (
     Part,
     atomic_target,
-    inflate,
     level_for,
     refuse_if_open,
     rewrite,
@@ -156,7 +156,7 @@ def render_cells(patch: SheetPatch, pkg: Package) -> dict[tuple[int, int], Cell]
     return {rc: render(c, pkg.styles, pkg.date1904) for rc, c in patch.cells.items()}
 
 
-def patch_sheet(data: Buffer, patch: SheetPatch, pkg: Package,
+def patch_sheet(data: Buffer | Iterator[Buffer], patch: SheetPatch, pkg: Package,
                 cells: dict[tuple[int, int], Cell] | None = None) -> SheetXml:
     """The owned cells, widths and highlights of `patch` spliced into a sheet part."""
     sheet = SheetXml(data, patch.sheet)
@@ -184,6 +184,27 @@ def generated_part(sheet: GeneratedSheet, pkg: Package) -> bytes | Streamed:
     if xml.height <= SMALL_SHEET:
         return b"".join(xml.chunks())
     return Streamed(xml.chunks(), size_hint=xml.height * max(xml.width, 1) * 80)
+
+
+class Inflated:
+    """A part's inflated bytes in chunks, each read on the deflater's helper thread one
+    chunk ahead of its use: the sheet being patched is never in memory whole."""
+
+    def __init__(self, deflater: Deflater, zf: zipfile.ZipFile, name: str,
+                 chunk: int = 4 << 20):
+        self._deflater, self._chunk = deflater, chunk
+        self._fh = zf.open(name)                # checks the CRC at the end, as read does
+        self._next = deflater.submit(self._fh.read, chunk)
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while piece := self._next.result():
+                self._next = self._deflater.submit(self._fh.read, self._chunk)
+                yield piece
+        finally:
+            self._next.cancel()
+            if self._next.done() or self._next.cancelled():
+                self._fh.close()
 
 
 class _Parts:
@@ -228,15 +249,14 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
             parts.put(pkg.add_sheet(generated.name) if part is None else part,
                       generated_part(generated, pkg), new=part is None)
         to_patch = []
-        read: dict[str, bytearray] = {}         # inflated on the helper, taken once
         for patch in plan.patches:
             part = pkg.sheets.get(patch.sheet)
             if part is None or part not in pkg.names:
                 raise WriteError(f"{path.name}: sheet '{patch.sheet}' was not found to write")
-            done = deflater.submit(lambda name: read.__setitem__(name, inflate(zf, name)), part)
-            to_patch.append((patch, part, done, write_notes(zf, pkg.names, part, patch.notes)))
+            to_patch.append((patch, part, Inflated(deflater, zf, part),
+                             write_notes(zf, pkg.names, part, patch.notes)))
         rendered = [render_cells(patch, pkg) for patch, *_ in to_patch]   # while it inflates
-        for _patch, _part, _done, notes in to_patch:
+        for _patch, _part, _source, notes in to_patch:
             if notes is not None:
                 for name, new_part in notes.replace.items():
                     parts.put(name, new_part)
@@ -245,15 +265,13 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
                 pkg.names.update(notes.add)
                 for element in notes.content_types:
                     pkg.add_content_type(element)
-        for (patch, part, done, notes), cells in zip(to_patch, rendered, strict=True):
-            done.result()
-            sheet = patch_sheet(read.pop(part), patch, pkg, cells)
+        for (patch, part, source, notes), cells in zip(to_patch, rendered, strict=True):
+            sheet = patch_sheet(iter(source), patch, pkg, cells)
             if notes is not None and notes.drawing_rid is not None:
                 link_drawing(sheet, notes.drawing_rid)
-            parts.put(part, Streamed(sheet.chunks(), size_hint=len(sheet.original)))
+            parts.put(part, Streamed(sheet.chunks(), size_hint=zf.getinfo(part).file_size))
             if not sheet.changed:
                 parts.drop(part)
-            del sheet                           # the part as read: freed before the next
         for name, small in ((pkg.workbook_name, pkg.workbook.encode("utf-8")),
                             (pkg.rels_name, pkg.rels.encode("utf-8")),
                             ("[Content_Types].xml", pkg.types.encode("utf-8")),
