@@ -13,8 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
-from xml.sax.saxutils import escape
 
+from sheetsync.backends.xlsx.furniture import (
+    conditional_formats,
+    extend_dimension,
+    insert_after,
+    set_widths,
+)
 from sheetsync.backends.xlsx.rowfind import RowFinder
 from sheetsync.backends.xlsx.xmltext import text_xml
 from sheetsync.errors import WriteError
@@ -23,11 +28,6 @@ from sheetsync.workbook import column_letter
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
-# Elements that follow <conditionalFormatting> in CT_Worksheet, in schema order.
-AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
-            "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches",
-            "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
-            "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 
 
 col_letters = column_letter
@@ -379,92 +379,17 @@ class SheetXml:
         present (schema order), else at the end of the worksheet (done on the tail,
         once it is read)."""
         before = tuple(before)
-        self._tail_edits.append(lambda tail: self._insert(tail, element, before))
-
-    def _insert(self, tail: bytes, element: bytes, before: tuple[str, ...]) -> bytes:
-        for name in before:
-            m = re.search(rb"<%s%s\b" % (self.p, name.encode()), tail)
-            if m:
-                return tail[: m.start()] + element + tail[m.start():]
-        end = tail.rindex(b"</%sworksheet>" % self.prefix.encode())
-        return tail[:end] + element + tail[end:]
+        self._tail_edits.append(lambda tail: insert_after(tail, self.prefix, element, before))
 
     def extend_dimension(self, max_row: int, max_col: int) -> None:
-        head = self.head
-        m = re.search(rb'<%sdimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"' % self.p,
-                      head)
-        if not m:
-            return
-        c1, r1 = m.group(1).decode(), int(m.group(2))
-        c2 = m.group(3).decode() if m.group(3) else c1
-        r2 = int(m.group(4)) if m.group(4) else r1
-        new_c2 = col_letters(max(col_number(c2), max_col))
-        new_r2 = max(r2, max_row)
-        ref = f"{c1}{r1}:{new_c2}{new_r2}".encode()
-        old = m.group(0)
-        new = old[: old.index(b'ref="') + 5] + ref + b'"'
-        self.head = head[: m.start()] + new + head[m.end():]
+        self.head = extend_dimension(self.head, self.prefix, max_row, max_col)
 
     def set_widths(self, widths: dict[int, float]) -> None:
         """Give owned columns a width when no <col> of the operator's covers them."""
-        p, pre = self.p, self.prefix.encode()
-        head = self.head
-        cols = re.search(rb"<%scols>(.*?)</%scols>" % (p, p), head, re.S)
-        spans = [(int(a), int(b)) for a, b in re.findall(
-            rb'<%scol\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"' % p, cols.group(1))] if cols else []
-        new = {c: w for c, w in widths.items() if not any(a <= c <= b for a, b in spans)}
-        if not new:
-            return
-        items = [(a, re.search(rb'<%scol\b[^>]*?\bmin="%d"[^>]*?(?:/>|>.*?</%scol>)'
-                               % (p, a, p), cols.group(1), re.S).group(0))  # type: ignore[union-attr]
-                 for a, _ in spans] if cols else []
-        items += [(c, b'<%scol min="%d" max="%d" width="%s" customWidth="1"/>'
-                   % (pre, c, c, f"{w:g}".encode())) for c, w in new.items()]
-        body = b"".join(x for _, x in sorted(items, key=lambda t: t[0]))
-        block = b"<%scols>%s</%scols>" % (pre, body, pre)
-        if cols:
-            self.head = head[: cols.start()] + block + head[cols.end():]
-        else:
-            self.head = head + block
+        self.head = set_widths(self.head, self.prefix, widths)
 
     def set_conditional_formats(self, rules: Iterable[tuple[str, str, int]]) -> None:
         """Replace sheetsync's own conditional formats with (sqref, formula, dxf id) rules
         (done on the tail, once it is read)."""
         rules = list(rules)
-        self._tail_edits.append(lambda tail: self._formats(tail, rules))
-
-    def _formats(self, tail: bytes, rules: list[tuple[str, str, int]]) -> bytes:
-        p, pre = self.p, self.prefix
-        ours = re.compile(rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
-                          rb"N\(&quot;sheetsync&quot;\)=0.*?</%sconditionalFormatting>"
-                          % (p, p, p) + b"|" +
-                          rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
-                          rb'N\("sheetsync"\)=0.*?</%sconditionalFormatting>' % (p, p, p), re.S)
-        tail = ours.sub(b"", tail)
-        if not rules:
-            return tail
-        prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', tail)]
-        block = cf_xml(rules, pre, max(prios, default=0) + 1)
-        ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, tail))
-        if ends:
-            at = ends[-1].end()
-        else:
-            for tag in AFTER_CF:
-                m = re.search(rb"<%s%s\b" % (p, tag.encode()), tail)
-                if m:
-                    at = m.start()
-                    break
-            else:
-                at = tail.rindex(b"</%sworksheet>" % pre.encode())
-        return tail[:at] + block + tail[at:]
-
-
-def cf_xml(rules: list[tuple[str, str, int]], prefix: str, first_priority: int) -> bytes:
-    """<conditionalFormatting> elements for (sqref, formula, dxf id) rules."""
-    pre = prefix
-    return "".join(
-        f'<{pre}conditionalFormatting sqref="{sqref}"><{pre}cfRule type="expression"'
-        f' dxfId="{dxf}" priority="{first_priority + k}" stopIfTrue="1"><{pre}formula>'
-        f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
-        for k, (sqref, formula, dxf) in enumerate(rules)).encode()
-
+        self._tail_edits.append(lambda tail: conditional_formats(tail, self.prefix, rules))

@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
+from sheetsync.backends.xlsx.furniture import cf_xml
 from sheetsync.backends.xlsx.notes import link_drawing, write_notes
 from sheetsync.backends.xlsx.package import (
     Part,
@@ -29,7 +30,7 @@ from sheetsync.backends.xlsx.package import (
 )
 from sheetsync.backends.xlsx.render import GeneratedXml, render
 from sheetsync.backends.xlsx.safety import workbook_part
-from sheetsync.backends.xlsx.sheetxml import Buffer, Cell, SheetXml, cf_xml, col_letters
+from sheetsync.backends.xlsx.sheetxml import Buffer, Cell, SheetXml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.errors import WriteError
 from sheetsync.workbook import (

@@ -1,0 +1,115 @@
+"""A worksheet's furniture around its cells: the head before <sheetData> (dimension,
+column widths) and the tail after it (conditional formats, drawings).  Functions of
+those few bytes, so patching them never touches the (possibly huge) sheetData.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from sheetsync.workbook import column_letter
+
+# Elements that follow <conditionalFormatting> in CT_Worksheet, in schema order.
+AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
+            "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches",
+            "ignoredErrors", "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF",
+            "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
+
+
+def _p(prefix: str) -> bytes:
+    return re.escape(prefix.encode())
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def extend_dimension(head: bytes, prefix: str, max_row: int, max_col: int) -> bytes:
+    """`head` with its <dimension> grown to cover row `max_row`, column `max_col`."""
+    m = re.search(rb'<%sdimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"' % _p(prefix),
+                  head)
+    if not m:
+        return head
+    c1, r1 = m.group(1).decode(), int(m.group(2))
+    c2 = m.group(3).decode() if m.group(3) else c1
+    r2 = int(m.group(4)) if m.group(4) else r1
+    new_c2 = column_letter(max(_col_number(c2), max_col))
+    new_r2 = max(r2, max_row)
+    ref = f"{c1}{r1}:{new_c2}{new_r2}".encode()
+    old = m.group(0)
+    new = old[: old.index(b'ref="') + 5] + ref + b'"'
+    return head[: m.start()] + new + head[m.end():]
+
+
+def set_widths(head: bytes, prefix: str, widths: dict[int, float]) -> bytes:
+    """`head` with a width for each owned column no <col> of the operator's covers."""
+    p, pre = _p(prefix), prefix.encode()
+    cols = re.search(rb"<%scols>(.*?)</%scols>" % (p, p), head, re.S)
+    spans = [(int(a), int(b)) for a, b in re.findall(
+        rb'<%scol\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"' % p, cols.group(1))] if cols else []
+    new = {c: w for c, w in widths.items() if not any(a <= c <= b for a, b in spans)}
+    if not new:
+        return head
+    items = [(a, re.search(rb'<%scol\b[^>]*?\bmin="%d"[^>]*?(?:/>|>.*?</%scol>)'
+                           % (p, a, p), cols.group(1), re.S).group(0))  # type: ignore[union-attr]
+             for a, _ in spans] if cols else []
+    items += [(c, b'<%scol min="%d" max="%d" width="%s" customWidth="1"/>'
+               % (pre, c, c, f"{w:g}".encode())) for c, w in new.items()]
+    body = b"".join(x for _, x in sorted(items, key=lambda t: t[0]))
+    block = b"<%scols>%s</%scols>" % (pre, body, pre)
+    if cols:
+        return head[: cols.start()] + block + head[cols.end():]
+    return head + block
+
+
+def conditional_formats(tail: bytes, prefix: str, rules: list[tuple[str, str, int]]) -> bytes:
+    """`tail` with sheetsync's own conditional formats replaced by (sqref, formula, dxf
+    id) `rules`; the operator's are left as they are."""
+    p, pre = _p(prefix), prefix
+    ours = re.compile(rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
+                      rb"N\(&quot;sheetsync&quot;\)=0.*?</%sconditionalFormatting>"
+                      % (p, p, p) + b"|" +
+                      rb"<%sconditionalFormatting\b(?:(?!</%sconditionalFormatting>).)*?"
+                      rb'N\("sheetsync"\)=0.*?</%sconditionalFormatting>' % (p, p, p), re.S)
+    tail = ours.sub(b"", tail)
+    if not rules:
+        return tail
+    prios = [int(x) for x in re.findall(rb'\bpriority="(\d+)"', tail)]
+    block = cf_xml(rules, pre, max(prios, default=0) + 1)
+    ends = list(re.finditer(rb"</%sconditionalFormatting>" % p, tail))
+    if ends:
+        at = ends[-1].end()
+    else:
+        for tag in AFTER_CF:
+            m = re.search(rb"<%s%s\b" % (p, tag.encode()), tail)
+            if m:
+                at = m.start()
+                break
+        else:
+            at = tail.rindex(b"</%sworksheet>" % pre.encode())
+    return tail[:at] + block + tail[at:]
+
+
+def insert_after(tail: bytes, prefix: str, element: bytes, before: tuple[str, ...]) -> bytes:
+    """`tail` with `element` before the first of the `before` elements it has (schema
+    order), else at the end of the worksheet."""
+    for name in before:
+        m = re.search(rb"<%s%s\b" % (_p(prefix), name.encode()), tail)
+        if m:
+            return tail[: m.start()] + element + tail[m.start():]
+    end = tail.rindex(b"</%sworksheet>" % prefix.encode())
+    return tail[:end] + element + tail[end:]
+
+
+def cf_xml(rules: list[tuple[str, str, int]], prefix: str, first_priority: int) -> bytes:
+    """<conditionalFormatting> elements for (sqref, formula, dxf id) rules."""
+    pre = prefix
+    return "".join(
+        f'<{pre}conditionalFormatting sqref="{sqref}"><{pre}cfRule type="expression"'
+        f' dxfId="{dxf}" priority="{first_priority + k}" stopIfTrue="1"><{pre}formula>'
+        f"{escape(formula)}</{pre}formula></{pre}cfRule></{pre}conditionalFormatting>"
+        for k, (sqref, formula, dxf) in enumerate(rules)).encode()
