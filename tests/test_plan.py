@@ -102,3 +102,20 @@ def test_second_plan_over_its_own_result_changes_nothing(rules):
         raw.sheets[g.name] = [[c.value if c else None for c in row] for row in g.cell_rows()]
     count, lines = describe_changes(plan_for(raw, rules), raw)
     assert count == 0, lines
+
+
+def test_plain_rows_count_changes_like_one_cellwrite_per_cell():
+    """describe_changes compares PlainRows value by value; the count must be the one
+    the cell-by-cell comparison gives (8000 == 8000.0, a date == its datetime, "" ==
+    None, rows shifted by one all differ)."""
+    from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Plan
+
+    rows = [("a", 8000, dt.date(2026, 1, 2), ""), ("b", 1.5, None, "x"), ("c", 3, None, "y")]
+    table = PlainRows(("text", "money", "date", "text"), rows)
+    grid = [["Head"], ["a", 8000.0, dt.datetime(2026, 1, 2), None], ["c", 3, None, "y", "extra"],
+            ["b", 1.5]]
+    fast = GeneratedSheet("Findings", [[CellWrite("Head")], table])
+    slow = GeneratedSheet("Findings", fast.cell_rows())
+    raw = RawWorkbook(source="t.xlsx", sheets={"Findings": grid})
+    count, _ = describe_changes(Plan(generated=[fast]), raw)
+    assert count == describe_changes(Plan(generated=[slow]), raw)[0] == 7

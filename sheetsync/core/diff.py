@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import zip_longest
 
 from sheetsync.core.values import text_of
 from sheetsync.workbook import (
@@ -31,7 +32,11 @@ def _cell(grid: Grid | None, row: int, col: int) -> Value:
 
 def same(old: Value, new: CellWrite | None) -> bool:
     """True when writing `new` over `old` changes nothing a person would see."""
-    value = None if new is None else new.value
+    return same_value(old, None if new is None else new.value)
+
+
+def same_value(old: Value, value: object) -> bool:
+    """True when writing the plain `value` over `old` changes nothing a person would see."""
     if old == value and type(old) is type(value):
         return True
     if value is None or value == "":
@@ -42,7 +47,7 @@ def same(old: Value, new: CellWrite | None) -> bool:
         a = value.date() if isinstance(value, dt.datetime) else value
         b = old.date() if isinstance(old, dt.datetime) else old
         return a == b
-    return text_of(old) == text_of(value)
+    return text_of(old) == text_of(value)  # type: ignore[arg-type]
 
 
 def _show(v: object) -> str:
@@ -95,11 +100,11 @@ def _changed(sheet: GeneratedSheet, grid: Grid) -> int:
     r = 0
     for entry in sheet.rows:
         if isinstance(entry, PlainRows):
-            for i, values in enumerate(entry.rows):
+            for values in entry.rows:
                 old = grid[r] if r < len(grid) else []
                 r += 1
                 if not _same_row(old, values):
-                    changed += _cells_changed(old, entry.cells(i))
+                    changed += _values_changed(old, values)
         else:
             old = grid[r] if r < len(grid) else []
             r += 1
@@ -121,6 +126,11 @@ def _cells_changed(old: Sequence[Value], cells: Sequence[CellWrite | None]) -> i
     width = max(len(old), len(cells))
     return sum(1 for c in range(width)
                if not same(old[c] if c < len(old) else None, cells[c] if c < len(cells) else None))
+
+
+def _values_changed(old: Sequence[Value], values: Sequence[object]) -> int:
+    return sum(1 for a, b in zip_longest(old, values)
+               if not (a == b and type(a) is type(b)) and not same_value(a, b))
 
 
 def _ref(row: int, col: int) -> str:
