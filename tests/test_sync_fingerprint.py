@@ -119,3 +119,22 @@ def test_a_tampered_fingerprint_makes_the_sync_look_and_put_it_right(
     _sync(runner, synced)
     assert {"Findings", "Review"} in reads
     assert [row for row in _sheet(synced, "Metrics") if row[0] == LABEL] == right
+
+
+def test_the_fingerprint_sees_every_value_format_and_link() -> None:
+    from sheetsync.core.fingerprint import fingerprint
+    from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows
+
+    def sheet(rows=None, formats=("text", "integer"), links=None, head="Rule"):
+        body = rows or [(f"r{i}", i) for i in range(5000)]
+        return GeneratedSheet("Findings", [[CellWrite(head, bold=True)],
+                                           PlainRows(formats, body, links)])
+
+    base = fingerprint(sheet())
+    assert fingerprint(sheet()) == base
+    late = [(f"r{i}", i) for i in range(5000)]
+    late[4321] = ("r4321", 4322)                  # past the first batch of rows
+    assert fingerprint(sheet(late)) != base
+    assert fingerprint(sheet(formats=("text", "number"))) != base
+    assert fingerprint(sheet(links=[None] * 4999 + ["'Leads'!A2"])) != base
+    assert fingerprint(sheet(head="Rules")) != base

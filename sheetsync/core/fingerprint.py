@@ -18,6 +18,7 @@ from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Plan, RawWo
 FINGERPRINTED = ("Findings", "Review")
 LABEL = "Content fingerprint"
 _FORMAT = "1"          # bump when the same plan would be written differently
+_BATCH = 2000          # rows hashed at a time
 
 
 def fingerprint(sheet: GeneratedSheet) -> str:
@@ -26,8 +27,11 @@ def fingerprint(sheet: GeneratedSheet) -> str:
     h.update(repr((sheet.name, sheet.col_widths, sheet.header_rows, sheet.highlights)).encode())
     for entry in sheet.rows:
         if isinstance(entry, PlainRows):
-            h.update(repr((entry.formats, entry.links)).encode())
-            h.update(repr(entry.rows).encode())
+            h.update(repr(entry.formats).encode())
+            for i in range(0, len(entry.rows), _BATCH):      # never one 45 MB string
+                h.update(repr(entry.rows[i:i + _BATCH]).encode())
+                if entry.links is not None:
+                    h.update(repr(entry.links[i:i + _BATCH]).encode())
         else:
             h.update(repr(entry).encode())
     return h.hexdigest()[:16]
