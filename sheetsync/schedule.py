@@ -281,12 +281,13 @@ def _one(wb: WorkbookConfig, config: SyncConfig, sync: Sync, pace: _GooglePace,
     try:
         gate = (pace.slot(credentials or "") if google_key(wb.source) is not None
                 else contextlib.nullcontext())
-        with gate, workbook_lock(wb.source, config.lock_timeout):
+        with workbook_lock(wb.source, config.lock_timeout):
             if keep > 0 and not dry_run:
                 copy = make_backup(wb.source)
-            run.outcome = sync(wb.source, rules_path=wb.rules or config.rules,
-                               credentials=credentials, as_of=as_of, dry_run=dry_run,
-                               force=force)
+            with gate:          # paced right before the sync: nothing between them
+                run.outcome = sync(wb.source, rules_path=wb.rules or config.rules,
+                                   credentials=credentials, as_of=as_of, dry_run=dry_run,
+                                   force=force)
             if copy is not None and run.outcome.written:
                 rotate_backups(wb.source, keep)
                 run.backup, copy = copy, None

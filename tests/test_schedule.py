@@ -261,7 +261,10 @@ def test_google_sheets_lock_in_the_state_dir_and_are_paced(tmp_path, monkeypatch
     runs = run_all(config, as_of=AS_OF, jobs=4, sync=record)
     assert all(r.ok for r in runs)
     google = sorted(starts[k] for k in keys)
-    assert all(b - a >= 0.39 for a, b in zip(google, google[1:], strict=False))
+    # 0.4 s apart as planned; a thread may wake a few ms late (it waits for the GIL
+    # while another sync computes), which only ever narrows one gap by that much.
+    assert all(b - a >= 0.35 for a, b in zip(google, google[1:], strict=False))
+    assert google[-1] - google[0] >= 0.75
     assert starts[str(local)] - google[0] < 0.3          # local files are not paced
 
 
