@@ -29,3 +29,20 @@ def runner() -> CliRunner:
 def seed_book():
     """The seed's filled-in worksheet: Example typed as the answers, empty lead log."""
     return book()
+
+
+@pytest.fixture
+def calamine_reads(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The sheet names each calamine read of an .xlsx returned, in order."""
+    from sheetsync.backends.xlsx import read as xlsx_read
+
+    seen: list[set[str]] = []
+    real = xlsx_read._calamine_grids
+
+    def spy(path, wanted):
+        grids = real(path, wanted)
+        seen.append(set(grids))
+        return grids
+
+    monkeypatch.setattr(xlsx_read, "_calamine_grids", spy)
+    return seen

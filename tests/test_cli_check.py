@@ -146,27 +146,17 @@ def test_dry_run_writes_nothing(runner, seed_xlsx):
     assert seed_xlsx.read_bytes() == before
 
 
-def test_check_reads_no_generated_sheet(runner, tmp_path, monkeypatch):
+def test_check_reads_no_generated_sheet(runner, tmp_path, calamine_reads):
     # After a sync the Findings sheet can be as long as the lead log; a check never needs
     # it (nor Metrics, Review, History).  What a sync reads: tests/test_sync_fingerprint.py.
-    from sheetsync.backends.xlsx import read as xlsx_read
-
     path = tmp_path / "book.xlsx"
     write_xlsx(path, {"Pipeline": pipeline_grid(),
                       "Leads": leads_grid([lead(), lead(ID="L2", Evidence="")])})
     assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
     with zipfile.ZipFile(path) as zf:
         assert "Findings" in zf.read("xl/workbook.xml").decode()
-    read: list[set[str]] = []
-    real = xlsx_read._calamine_grids
-
-    def spy(p, wanted):
-        grids = real(p, wanted)
-        read.append(set(grids))
-        return grids
-
-    monkeypatch.setattr(xlsx_read, "_calamine_grids", spy)
+    calamine_reads.clear()
     check = runner.invoke(main, ["check", str(path), "--as-of", AS_OF, "--format", "json"])
     assert check.exit_code == 1, check.output
-    assert read == [{"Pipeline", "Leads"}]
+    assert calamine_reads == [{"Pipeline", "Leads"}]
     assert any(f["rule"] == "decision-needs-evidence" for f in json.loads(check.output)["findings"])

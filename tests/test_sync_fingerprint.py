@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from core_helpers import lead, leads_grid, pipeline_grid, write_xlsx
 
-from sheetsync.backends.xlsx import read as xlsx_read
 from sheetsync.backends.xlsx.read import read_workbook
 from sheetsync.cli import main
 from sheetsync.core.fingerprint import LABEL
@@ -29,17 +28,8 @@ def synced(runner, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
-    seen: list[set[str]] = []
-    real = xlsx_read._calamine_grids
-
-    def spy(path, wanted):
-        grids = real(path, wanted)
-        seen.append(set(grids))
-        return grids
-
-    monkeypatch.setattr(xlsx_read, "_calamine_grids", spy)
-    return seen
+def reads(calamine_reads: list[set[str]]) -> list[set[str]]:
+    return calamine_reads
 
 
 def _sync(runner, path: Path, as_of: str = AS_OF) -> str:
