@@ -16,7 +16,7 @@ import sys
 import threading
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -52,6 +52,21 @@ class Deflated:
     size: int                   # inflated size
 
 
+def batches(pieces: Chunks) -> Iterator[tuple[bytes | memoryview, int]]:
+    """`pieces` joined into runs of at least FLUSH bytes (the last may be shorter), each
+    with its length: few, big hand-overs instead of one per rendered piece."""
+    batch: list[bytes | memoryview] = []
+    waiting = 0
+    for piece in pieces:
+        batch.append(piece)
+        waiting += len(piece)
+        if waiting >= FLUSH:
+            yield b"".join(batch), waiting
+            batch, waiting = [], 0
+    if batch:
+        yield (b"".join(batch) if len(batch) > 1 else batch[0]), waiting
+
+
 @dataclass
 class _Job:
     compressor: zlib._Compress
@@ -60,16 +75,8 @@ class _Job:
     size: int = 0
 
     def feed(self, pieces: list[bytes | memoryview]) -> None:
-        batch: list[bytes | memoryview] = []
-        waiting = 0
-        for piece in pieces:
-            batch.append(piece)
-            waiting += len(piece)
-            if waiting >= FLUSH:
-                self._deflate(b"".join(batch))
-                batch, waiting = [], 0
-        if batch:
-            self._deflate(b"".join(batch) if len(batch) > 1 else batch[0])
+        for data, _ in batches(pieces):
+            self._deflate(data)
 
     def _deflate(self, data: bytes | memoryview) -> None:
         self.crc = zlib.crc32(data, self.crc)
@@ -116,15 +123,8 @@ class Deflater:
         if isinstance(chunks, list):
             self._run(job.feed, chunks)              # in memory already: nothing to bound
         else:
-            pending: list[bytes | memoryview] = []
-            waiting = 0
-            for chunk in chunks:
-                pending.append(chunk)
-                waiting += len(chunk)
-                if waiting >= FLUSH:
-                    self._run(job.feed, [b"".join(pending)], size=waiting)
-                    pending, waiting = [], 0
-            self._run(job.feed, pending, size=waiting)
+            for data, size in batches(chunks):
+                self._run(job.feed, [data], size=size)
         self._run(self._finish, name, job)
 
     def submit(self, fn: Callable[..., T], *args: object) -> Future[T]:
