@@ -63,16 +63,11 @@ def validate(
 ) -> list[Finding]:
     """Every handoff and qualification finding for the lead log, in row order."""
     ctx = _Ctx(sheet, headers, rules, as_of)
-    stop = ctx.stop
-    for lead in leads:
-        # Each handoff is checked only where it applies (most leads are past most of them).
-        if lead.decision is not None:
-            _research(lead, ctx)
-            _qualification(lead, ctx)
-        if lead.sent_date is not None:
-            _outreach(lead, ctx)
-        if lead.sent_date is not None or lead.reply_status in stop:
-            _follow_up(lead, ctx)
+    for lead in leads:          # each handoff returns at once where it does not apply
+        _research(lead, ctx)
+        _qualification(lead, ctx)
+        _outreach(lead, ctx)
+        _follow_up(lead, ctx)
         _crm(lead, ctx)
     return _FINDINGS.validate_python(ctx.out)
 
@@ -242,7 +237,7 @@ def _crm(lead: Lead, ctx: _Ctx) -> None:
             f"{lead.name()} closed before it came in.",
             "Check the Date in and Closed date.",
         )
-    if lead.decision == "skip" or lead.stage in ctx.closed:   # not open
+    if not is_open(lead, ctx.rules):
         return
     for key in ctx.crm(lead):
         ctx.finding(
