@@ -230,7 +230,6 @@ def _col_of(ref: bytes) -> int:
     return col_number(ref.rstrip(b"0123456789"))
 
 
-
 def _exact(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
            scan: SheetScan, digits: int) -> None:
     """The used range over cells that hold a value, when the fast bound is too big.
