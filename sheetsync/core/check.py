@@ -16,15 +16,13 @@ from sheetsync.core.metrics import measure
 from sheetsync.core.result import CheckResult, Finding
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
+from sheetsync.core.rules_file import GENERATED
 from sheetsync.core.rules_sheet import apply_rules_sheet
 from sheetsync.core.tables import Table, find_sheet, find_table
 from sheetsync.core.validate import validate
-from sheetsync.core.values import normalize_header
 from sheetsync.core.worksheet import evaluate_blocks, evaluate_pipeline
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
-
-GENERATED = ("Metrics", "Findings", "Review", "History")
 
 
 @dataclass
@@ -38,16 +36,6 @@ class Checked:
     leads_table: Table | None
     leads: list[Lead]
     history: Grid | None
-
-
-def wanted_sheets(rules: Rules, *, generated: bool = True) -> set[str]:
-    """Normalized names of the sheets a run reads: the operator's, and (for a sync, which
-    compares and appends to them) the generated ones.  A check needs none of those: on a
-    synced workbook the Findings sheet alone can be as big as the lead log."""
-    names = [n for aliases in rules.sheets.values() for n in aliases]
-    if generated:
-        names += GENERATED
-    return {normalize_header(n) for n in names}
 
 
 def _pipeline_table(raw: RawWorkbook, rules: Rules) -> Table:

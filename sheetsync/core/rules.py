@@ -8,13 +8,11 @@ word wins.  Code never hard-codes a marker, alias, threshold or stage name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sheetsync.core.rules_file import RulesText, read_rules_file
 from sheetsync.errors import RulesError
-from sheetsync.resources import resource_dir
 
 
 class Stage(BaseModel):
@@ -82,49 +80,16 @@ class Rules(BaseModel):
         return {s: [s, *self.stage_aliases.get(s, [])] for s in self.stage_order}
 
 
-def _default_text() -> str:
-    return resource_dir("rules").joinpath("default.yaml").read_text("utf-8")
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge mappings; lists and scalars in `over` replace those in `base`."""
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _load_yaml(text: str, where: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise RulesError(f"{where}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise RulesError(f"{where}: expected settings as 'name: value' lines")
-    return data
-
-
 def load_rules(path: Path | None = None) -> Rules:
     """The shipped defaults, overridden by the rules file at `path` if given."""
-    data = _load_yaml(_default_text(), "rules/default.yaml")
-    where = "rules/default.yaml"
-    if path is not None:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise RulesError(f"{path}: cannot read the rules file ({exc.strerror})") from exc
-        data = _merge(data, _load_yaml(text, str(path)))
-        where = str(path)
+    return typed_rules(read_rules_file(path))
+
+
+def typed_rules(text: RulesText) -> Rules:
+    """The merged settings as the typed model; RulesError names the bad setting."""
     try:
-        return Rules.model_validate(data)
+        return Rules.model_validate(text.data)
     except ValidationError as exc:
         err = exc.errors()[0]
         place = ".".join(str(p) for p in err["loc"])
-        raise RulesError(f"{where}: setting '{place}': {err['msg']}") from exc
+        raise RulesError(f"{text.where}: setting '{place}': {err['msg']}") from exc

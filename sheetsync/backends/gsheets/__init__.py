@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sheetsync.backends import Reading
 from sheetsync.backends.gsheets.batch import (
     PAYLOAD_LIMIT,
     SheetMeta,
@@ -113,6 +114,10 @@ class GoogleSheet:
         order = [t for t in self._meta if t in grids]
         return RawWorkbook(source=self.key, sheets={t: grids[t] for t in order},
                            title=self._title or self.key)
+
+    def begin_read(self, wanted: Callable[[str], bool] | None = None) -> Reading:
+        """`read` on a helper thread: the calls spend their time waiting on the network."""
+        return Reading(lambda: self.read(wanted))
 
     def _remember(self, body: dict[str, Any]) -> None:
         self._title = str(body.get("properties", {}).get("title", ""))

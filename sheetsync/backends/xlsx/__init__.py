@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sheetsync.backends import Reading
 from sheetsync.workbook import Plan, RawWorkbook
 
 
@@ -29,6 +30,11 @@ class XlsxFile:
         from sheetsync.backends.xlsx.read import read_workbook
 
         return read_workbook(self.path, wanted=wanted)
+
+    def begin_read(self, wanted: Callable[[str], bool] | None = None) -> Reading:
+        from sheetsync.backends.xlsx.read import begin_reading
+
+        return begin_reading(self.path, wanted=wanted)
 
     def apply(self, plan: Plan, *, force: bool = False) -> None:
         from sheetsync.backends.xlsx.write import apply_plan

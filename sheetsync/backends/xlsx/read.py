@@ -13,11 +13,13 @@ before calamine allocates it.  Empty strings are left as they are: the core trea
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from sheetsync.backends import Reading
 from sheetsync.backends.xlsx.safety import fail, open_package
-from sheetsync.backends.xlsx.scan import SheetScan, book_map, scan_sheet
+from sheetsync.backends.xlsx.scan import BookMap, SheetScan, book_map, scan_sheet
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
 
@@ -28,7 +30,29 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Ra
     Hidden and very hidden sheets are read like the others.  Raises SourceError with
     one line naming the file when it is not a workbook that can be read safely.
     """
-    path = Path(path)
+    return _finish(_prepare(Path(path), wanted))
+
+
+def begin_reading(path: Path, wanted: Callable[[str], bool] | None = None) -> Reading:
+    """The same read, with the calamine part on a helper thread.
+
+    The safety checks and the scan run here, first: they are what makes it safe to let
+    calamine allocate a sheet.  calamine builds a sheet without holding the GIL, which
+    is most of a big read, so the caller's own work runs beside it.
+    """
+    prepared = _prepare(Path(path), wanted)
+    return Reading(lambda: _finish(prepared))
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    wanted: Callable[[str], bool] | None
+    layout: BookMap
+    scans: dict[str, SheetScan]
+
+
+def _prepare(path: Path, wanted: Callable[[str], bool] | None) -> _Prepared:
     zf = open_package(path)
     try:
         layout = book_map(path, zf)
@@ -38,13 +62,18 @@ def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> Ra
                 scans[name] = scan_sheet(path, zf, part, name)
     finally:
         zf.close()
-    sheets = _calamine_grids(path, wanted)
-    for name, scan in scans.items():
+    return _Prepared(path, wanted, layout, scans)
+
+
+def _finish(prepared: _Prepared) -> RawWorkbook:
+    path = prepared.path
+    sheets = _calamine_grids(path, prepared.wanted)
+    for name, scan in prepared.scans.items():
         grid = sheets.get(name)
         if grid is not None and scan.errors:
             _put_errors(grid, scan)
     return RawWorkbook(source=str(path), sheets=sheets, title=path.name,
-                       date1904=layout.date1904, all_sheets=list(layout.parts))
+                       date1904=prepared.layout.date1904, all_sheets=list(prepared.layout.parts))
 
 
 def _calamine_grids(path: Path, wanted: Callable[[str], bool] | None) -> dict[str, Grid]:
