@@ -113,13 +113,14 @@ def _sync(
     backend: Backend, rules_path: Path | None, as_of: dt.date | None, *, dry_run: bool,
     force: bool,
 ) -> SyncOutcome:
+    checked, raw = _check(backend, rules_path, as_of, for_sync=True)
+    # Imported only now, after the read: importing them starts loading the core.
     from sheetsync.core.diff import describe_changes
     from sheetsync.core.fingerprint import stamp_fingerprints, unread
     from sheetsync.core.plan import build_plan
     from sheetsync.core.sheets import last_synced, set_last_synced
     from sheetsync.workbook import Plan
 
-    checked, raw = _check(backend, rules_path, as_of, for_sync=True)
     previous = last_synced(raw)
     plan = build_plan(checked, previous or "")
     prints = stamp_fingerprints(plan)
