@@ -20,26 +20,34 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from annotated_types import Ge, Le, MinLen
 
 from sheetsync.backends import google_key
 from sheetsync.errors import ConfigError
 
 MAX_JOBS = 16
+# A key the schema does not know, as pydantic reports it for a dataclass (and a model).
+_UNKNOWN_KEY = {"unexpected_keyword_argument", "extra_forbidden"}
 
 
-class WorkbookConfig(BaseModel):
+# Plain dataclasses, checked by pydantic only when a config file is loaded: a sync of
+# the workbooks named on the command line builds them directly, and pydantic then
+# loads while the first workbook is being read (see engine.py).
+@dataclass
+class WorkbookConfig:
     """One `[[workbooks]]` entry; unset options fall back to the top-level defaults."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = {"extra": "forbid"}
 
-    source: str = Field(min_length=1)
+    source: Annotated[str, MinLen(1)]
     name: str | None = None
     credentials: str | None = None
     rules: Path | None = None
-    backup: int | None = Field(default=None, ge=0)
+    backup: Annotated[int, Ge(0)] | None = None
 
     @property
     def label(self) -> str:
@@ -49,17 +57,18 @@ class WorkbookConfig(BaseModel):
         return self.source if google_key(self.source) is not None else Path(self.source).name
 
 
-class SyncConfig(BaseModel):
+@dataclass
+class SyncConfig:
     """A whole sheetsync.toml: top-level defaults and the workbooks."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    __pydantic_config__ = {"extra": "forbid"}
 
-    workbooks: list[WorkbookConfig] = Field(default_factory=list)
+    workbooks: list[WorkbookConfig] = field(default_factory=list)
     rules: Path | None = None
     credentials: str | None = None
-    backup: int = Field(default=0, ge=0)
-    lock_timeout: float = Field(default=60.0, ge=0)
-    jobs: int = Field(default=1, ge=1, le=MAX_JOBS)
+    backup: Annotated[int, Ge(0)] = 0
+    lock_timeout: Annotated[float, Ge(0)] = 60.0
+    jobs: Annotated[int, Ge(1), Le(MAX_JOBS)] = 1
 
 
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*workbooks[ \t]*\]\]", re.M)
@@ -139,24 +148,7 @@ def load_config(path: Path) -> SyncConfig:
         else:
             msg = f"{path}: {msg} (not valid TOML)"
         raise ConfigError(msg) from exc
-    try:
-        config = SyncConfig.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        # A misspelt key also makes the real one "missing": name the typo first.
-        err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
-        loc = tuple(err["loc"])
-        field = ".".join(f"[{x}]" if isinstance(x, int) else str(x) for x in loc)
-        field = field.replace(".[", "[")
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            model = WorkbookConfig if loc[0] == "workbooks" else SyncConfig
-            close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), 1)
-            msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else "")
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(
-            f"{_where(path, _line_of(text, loc))}: {field}: {msg}{more}"
-        ) from exc
+    config = _validated(path, text, data)
     if not config.workbooks:
         raise ConfigError(f"{path}: no [[workbooks]] listed; add one with a source = line")
     base = path.resolve().parent
@@ -180,3 +172,28 @@ def load_config(path: Path) -> SyncConfig:
     if config.credentials is not None:
         config.credentials = _resolve(config.credentials, base)
     return config
+
+
+def _validated(path: Path, text: str, data: dict[str, Any]) -> SyncConfig:
+    """`data` checked against the schema; ConfigError names the line and the key."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(SyncConfig).validate_python(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A misspelt key also makes the real one "missing": name the typo first.
+        err = min(errors, key=lambda e: e["type"] not in _UNKNOWN_KEY)
+        loc = tuple(err["loc"])
+        where = ".".join(f"[{x}]" if isinstance(x, int) else str(x) for x in loc)
+        where = where.replace(".[", "[")
+        msg = err["msg"]
+        if err["type"] in _UNKNOWN_KEY:
+            model = WorkbookConfig if loc[0] == "workbooks" else SyncConfig
+            known = [f.name for f in fields(model)]
+            close = difflib.get_close_matches(str(loc[-1]), known, 1)
+            msg = "unknown key" + (f" (did you mean {close[0]}?)" if close else "")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ConfigError(
+            f"{_where(path, _line_of(text, loc))}: {where}: {msg}{more}"
+        ) from exc
