@@ -30,12 +30,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class SyncOutcome:
-    """What one sync did: the check result and how many owned cells changed."""
+    """What one sync did: the check result and how many owned cells changed.
+
+    `changed_cells` counts the cells compared with what the workbook held; the big
+    tool-only sheets named in `rewritten` changed too and were rewritten whole without
+    being read back to compare (see `_sync`).
+    """
 
     result: CheckResult
     changed_cells: int = 0
     changes: list[str] = field(default_factory=list)   # human lines for --dry-run
     written: bool = False
+    rewritten: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -125,16 +131,20 @@ def _sync(
     plan = build_plan(checked, previous or "")
     prints = stamp_fingerprints(plan)
     same, stale = unread(raw, prints)
-    if stale:                   # changed since the last sync: read them to say what moved
-        raw.sheets.update(backend.read(lambda name: name in stale).sheets)
+    # A fingerprinted sheet that changed since the last sync is rewritten whole, unread:
+    # reading it back only to count its changed cells would cost as much as reading the
+    # lead log, and hold both in memory.
     compared = Plan(patches=plan.patches, generated=[g for g in plan.generated
-                                                     if g.name not in same])
+                                                     if g.name not in same + stale])
     count, lines = describe_changes(compared, raw)
-    outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines)
+    lines += [f"{g.name}: rewritten whole ({g.height} rows; changed since the last sync)"
+              for g in plan.generated if g.name in stale]
+    outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines,
+                          rewritten=stale)
     # The grids and the typed leads are not needed to write: let them go before the
     # writer builds its parts, so the two never sit in memory together.
     del checked, raw
-    if dry_run or (count == 0 and previous is not None):
+    if dry_run or (count == 0 and not stale and previous is not None):
         return outcome          # nothing but the stamp would move: leave the file alone
     set_last_synced(plan, dt.datetime.now().astimezone().isoformat(timespec="seconds"))
     backend.apply(plan, force=force)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sheetsync.engine import SyncOutcome
+from sheetsync.schedule import format_log_line, rewritten, run_all
 
 Echo = Callable[..., None]
 
@@ -25,9 +26,9 @@ def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
     if fix is not None:
         leaks += f" (fix this week: {fix.stage})"
     if dry_run:
-        verb = f"would change {outcome.changed_cells} cells"
+        verb = f"would change {outcome.changed_cells} cells{rewritten(outcome, dry_run)}"
     elif outcome.written:
-        verb = f"synced, {outcome.changed_cells} cells changed"
+        verb = f"synced, {outcome.changed_cells} cells changed{rewritten(outcome, dry_run)}"
     else:
         verb = "already up to date"
     return f"{name}: {verb} — {leaks}, {findings} findings"
@@ -50,7 +51,6 @@ def run_sync(
 ) -> int:
     """Sync every source (or every workbook of a config) and return the exit code."""
     from sheetsync.config import SyncConfig, WorkbookConfig, load_config
-    from sheetsync.schedule import format_log_line, run_all
 
     if config_path is not None:
         config = load_config(config_path)

@@ -333,6 +333,14 @@ def run_all(config: SyncConfig, *, as_of: dt.date | None = None, dry_run: bool =
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def rewritten(outcome: SyncOutcome, dry_run: bool) -> str:
+    """" (Findings and Review rewritten)": the big tool-only sheets rewritten whole,
+    beyond the cells counted; "" when there are none."""
+    if not outcome.rewritten:
+        return ""
+    return f" ({' and '.join(outcome.rewritten)} {'would be ' if dry_run else ''}rewritten)"
+
+
 def format_log_line(run: WorkbookRun, fmt: str = "text") -> str:
     """One line per workbook: name, result, leaks, findings, duration (text or JSON)."""
     if fmt == "json":
@@ -341,6 +349,7 @@ def format_log_line(run: WorkbookRun, fmt: str = "text") -> str:
             "result": run.result, "ok": run.ok, "leaks": run.leaks,
             "findings": run.findings, "fix_this_week": run.fix_this_week,
             "changed_cells": run.outcome.changed_cells if run.outcome else None,
+            "rewritten": run.outcome.rewritten if run.outcome else None,
             "seconds": round(run.seconds, 3), "backup": str(run.backup) if run.backup else None,
             "error": run.error or None,
         }, ensure_ascii=False)
@@ -350,7 +359,9 @@ def format_log_line(run: WorkbookRun, fmt: str = "text") -> str:
     if run.outcome is None:
         return f"{head} — {run.error}"
     changed = run.outcome.changed_cells
-    what = (f"would change {changed} cells" if run.dry_run
-            else f"{changed} cells changed" if run.outcome.written else "nothing to change")
+    also = rewritten(run.outcome, run.dry_run)
+    what = (f"would change {changed} cells{also}" if run.dry_run
+            else f"{changed} cells changed{also}" if run.outcome.written
+            else "nothing to change")
     fix = f", fix this week: {run.fix_this_week}" if run.fix_this_week else ""
     return f"{head} — {what}, {run.leaks} leaks, {run.findings} findings{fix}"

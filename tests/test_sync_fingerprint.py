@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_nothing_new_reads_neither_findings_nor_review_and_writes_nothing(
     assert synced.read_bytes() == before
 
 
-def test_a_change_reads_the_stale_sheets_and_writes_what_a_full_sync_writes(
+def test_a_change_rewrites_the_stale_sheets_unread_as_a_full_sync_writes_them(
     runner, synced: Path, reads: list[set[str]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -62,8 +63,9 @@ def test_a_change_reads_the_stale_sheets_and_writes_what_a_full_sync_writes(
     fresh = tmp_path / "fresh.xlsx"
     shutil.copyfile(synced, fresh)
     reads.clear()
-    _sync(runner, synced, LATER)
-    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}, {"Findings", "Review"}]
+    out = _sync(runner, synced, LATER)
+    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}]
+    assert "(Findings and Review rewritten)" in out
     findings = _sheet(synced, "Findings")
     assert any("overdue by 3 days" in str(row[6]) for row in findings[1:])
     # The same as a sync that reads every sheet up front, fingerprints or not.
@@ -94,7 +96,7 @@ def test_a_deleted_findings_sheet_comes_back(runner, synced: Path) -> None:
     assert _sheet(synced, "Findings") == findings
 
 
-def test_a_tampered_fingerprint_makes_the_sync_look_and_put_it_right(
+def test_a_tampered_fingerprint_makes_the_sync_rewrite_and_put_it_right(
     runner, synced: Path, reads: list[set[str]]
 ) -> None:
     def tamper(wb: openpyxl.Workbook) -> None:
@@ -104,11 +106,13 @@ def test_a_tampered_fingerprint_makes_the_sync_look_and_put_it_right(
                 row[1].value = "Findings:0000 Review:0000"
 
     right = [row for row in _sheet(synced, "Metrics") if row[0] == LABEL]
+    findings = _sheet(synced, "Findings")
     _edit(synced, tamper)
     reads.clear()
-    _sync(runner, synced)
-    assert {"Findings", "Review"} in reads
+    assert "(Findings and Review rewritten)" in _sync(runner, synced)
+    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}]
     assert [row for row in _sheet(synced, "Metrics") if row[0] == LABEL] == right
+    assert _sheet(synced, "Findings") == findings
 
 
 def test_the_fingerprint_sees_every_value_format_and_link() -> None:
@@ -128,3 +132,16 @@ def test_the_fingerprint_sees_every_value_format_and_link() -> None:
     assert fingerprint(sheet(formats=("text", "number"))) != base
     assert fingerprint(sheet(links=[None] * 4999 + ["'Leads'!A2"])) != base
     assert fingerprint(sheet(head="Rules")) != base
+
+
+def test_dry_run_and_log_say_which_sheets_would_be_rewritten(runner, synced: Path) -> None:
+    before = synced.read_bytes()
+    out = runner.invoke(main, ["sync", str(synced), "--as-of", LATER, "--dry-run"]).output
+    assert "(Findings and Review would be rewritten)" in out
+    assert "  Findings: rewritten whole (" in out
+    assert synced.read_bytes() == before
+    log = runner.invoke(main, ["sync", str(synced), "--as-of", LATER, "--log-format", "json"])
+    line = json.loads(log.output.strip().splitlines()[-1])
+    assert line["rewritten"] == ["Findings", "Review"] and line["changed_cells"] > 0
+    again = runner.invoke(main, ["sync", str(synced), "--as-of", LATER, "--log-format", "json"])
+    assert json.loads(again.output.strip().splitlines()[-1])["rewritten"] == []

@@ -74,7 +74,8 @@ def describe_changes(plan: Plan, raw: RawWorkbook) -> tuple[int, list[str]]:
             continue
         changed = _changed(sheet, grid)
         if changed:
-            lines.append(f"{sheet.name}: rewritten ({changed} cells change)")
+            cells = "1 cell changes" if changed == 1 else f"{changed} cells change"
+            lines.append(f"{sheet.name}: rewritten ({cells})")
         count += changed
     return count, lines
 

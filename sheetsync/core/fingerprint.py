@@ -4,8 +4,9 @@ On a 50,000-lead log the Findings and Review sheets hold tens of thousands of ro
 reading them back on every scheduled sync only to find them unchanged costs as much
 as reading the lead log.  Each sync writes a fingerprint of what it put in them (a
 hash of the planned content) at the foot of the Metrics sheet; the next sync compares
-fingerprints and reads those sheets only when they differ.  They are tool-only sheets,
-rewritten whole whenever anything in them changes.
+fingerprints and never reads those sheets: unchanged, they are left alone; changed,
+they are rewritten whole (they are tool-only sheets).  Only a workbook that lost them
+(or its Metrics sheet) has them written anew.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def stored_fingerprints(raw: RawWorkbook) -> dict[str, str]:
 
 def unread(raw: RawWorkbook, prints: dict[str, str]) -> tuple[list[str], list[str]]:
     """The fingerprinted sheets the workbook has but were not read, split in two: those
-    the previous sync wrote exactly as this one plans (no need to read them), and the
-    stale ones (read them to say what changes)."""
+    the previous sync wrote exactly as this one plans (leave them), and the stale ones
+    (rewrite them whole)."""
     stored = stored_fingerprints(raw)
     names = [n for n in prints if n not in raw.sheets and n in raw.all_sheets]
     same = [n for n in names if stored.get(n) == prints[n]]
