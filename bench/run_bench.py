@@ -2,8 +2,10 @@
 
     python bench/run_bench.py 1000 10000 50000
 
-Measured: the bare read, `check`, the first `sync` of a fresh copy, and `sync` again on
-the synced copy with nothing new (the scheduled case, "resync").
+Measured: the bare read, `check`, the first `sync` of a fresh copy, `sync` again on
+the synced copy with nothing new ("resync"), and `sync` of the synced copy a day later
+("next day": the scheduled daily case, where every overdue lead's message moves, so
+Check cells, Findings and Review all change).
 Every measurement is a fresh process (interpreter start-up always included),
 timed by wall clock, with its peak memory (max RSS) from os.wait4.  The books are made
 in a child too, so this runner stays small (Linux carries a parent's peak RSS into
@@ -22,8 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 AS_OF = "2026-11-16"
+NEXT_DAY = "2026-11-17"
 BARE = (
     "import sys\n"
     "from python_calamine import CalamineWorkbook\n"
@@ -55,16 +59,20 @@ def best(argv: list[str], repeat: int, before: object = None) -> tuple[float, fl
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
-def measure(n: int, workdir: Path, repeat: int) -> dict[str, float]:
+def measure(n: int, workdir: Path, repeat: int) -> dict[str, Any]:
     # Made in a child: ru_maxrss is inherited across fork+exec, so this runner must stay
     # small or every measured child would report at least the runner's own peak.
     book = workdir / f"leads-{n}.xlsx"
     subprocess.run([sys.executable, str(Path(__file__).with_name("make_books.py")), str(n),
                     "--out", str(workdir)], check=True, stdout=subprocess.DEVNULL)
     target = workdir / f"sync-{n}.xlsx"
+    synced = workdir / f"synced-{n}.xlsx"
 
     def fresh_copy() -> None:
         shutil.copyfile(book, target)
+
+    def synced_copy() -> None:
+        shutil.copyfile(synced, target)
 
     py = sys.executable
     bare = best([py, "-c", BARE, str(book)], repeat)
@@ -72,12 +80,15 @@ def measure(n: int, workdir: Path, repeat: int) -> dict[str, float]:
                   "--format", "json"], repeat)
     sync_argv = [py, "-m", "sheetsync", "sync", str(target), "--as-of", AS_OF]
     sync = best(sync_argv, repeat, before=fresh_copy)
+    shutil.copyfile(target, synced)
     # The scheduled case: the same workbook synced again with nothing new.  It reads the
-    # generated sheets back to compare, and writes nothing.
+    # generated sheets' fingerprints and writes nothing.
     resync = best(sync_argv, repeat)
-    return {"n": n, "bare_s": bare[0], "bare_mib": bare[1], "check_s": check[0],
-            "check_mib": check[1], "sync_s": sync[0], "sync_mib": sync[1],
-            "resync_s": resync[0], "resync_mib": resync[1]}
+    # And the next day's run: the same log, one day on.
+    next_day = best([py, "-m", "sheetsync", "sync", str(target), "--as-of", NEXT_DAY], repeat,
+                    before=synced_copy)
+    return {"n": n, "bare": bare, "check": check, "sync": sync, "resync": resync,
+            "next day": next_day}
 
 
 def main() -> None:
@@ -89,19 +100,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             rows.append(measure(n, Path(tmp), args.repeat))
-    print("| leads | bare read s | check s | check ÷ bare | sync s | sync ÷ bare |"
-          " resync s | resync ÷ bare | bare MiB | check MiB | sync MiB | resync MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    runs = ["check", "sync", "resync", "next day"]
+    print("| leads | bare read s | " + " | ".join(f"{k} s | {k} ÷ bare" for k in runs) + " |")
+    print("|---:|---:|" + "---:|---:|" * len(runs))
     for r in rows:
-        bare = r["bare_s"]
-        print(f"| {r['n']:,} | {bare:.2f} | {r['check_s']:.2f} | {r['check_s'] / bare:.2f}× |"
-              f" {r['sync_s']:.2f} | {r['sync_s'] / bare:.2f}× | {r['resync_s']:.2f} |"
-              f" {r['resync_s'] / bare:.2f}× | {r['bare_mib']:.0f} | {r['check_mib']:.0f} |"
-              f" {r['sync_mib']:.0f} | {r['resync_mib']:.0f} |")
+        bare = r["bare"][0]
+        cells = [f"{r[k][0]:.2f} | {r[k][0] / bare:.2f}×" for k in runs]
+        print(f"| {r['n']:,} | {bare:.2f} | " + " | ".join(cells) + " |")
+    print("\nPeak memory, MiB:\n")
+    print("| leads | bare read | " + " | ".join(runs) + " |")
+    print("|---:|---:|" + "---:|" * len(runs))
+    for r in rows:
+        print(f"| {r['n']:,} | " + " | ".join(f"{r[k][1]:.0f}" for k in ["bare", *runs]) + " |")
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
         print(f"\nScaling {a['n']:,} → {b['n']:,} leads ({b['n'] / a['n']:.0f}× the rows):"
-              f" check {b['check_s'] / a['check_s']:.1f}×, sync {b['sync_s'] / a['sync_s']:.1f}×")
+              f" check {b['check'][0] / a['check'][0]:.1f}×,"
+              f" sync {b['sync'][0] / a['sync'][0]:.1f}×")
     help_s = min(run([sys.executable, "-m", "sheetsync", "--help"])[0] for _ in range(5))
     print(f"\n`sheetsync --help`: {help_s:.2f} s")
 
