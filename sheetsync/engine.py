@@ -67,7 +67,7 @@ def _check(
 ) -> tuple[Checked, RawWorkbook]:
     settings = read_rules_file(rules_path)
     # A check reads no generated sheet; a sync leaves the big ones unread where reading
-    # is per sheet: their fingerprints decide whether they must be read (see _sync).
+    # is per sheet: their fingerprints say whether to rewrite them (see _sync).
     lazy = FINGERPRINTED if for_sync and getattr(backend, "reads_by_sheet", False) else ()
     wanted = settings.wanted_sheets(generated=for_sync, leave_out=lazy)
     with backend.begin_read(lambda name: normalize_header(name) in wanted) as reading:

@@ -25,10 +25,11 @@ def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
     leaks = f"{len(r.leaks)} leak{'s' if len(r.leaks) != 1 else ''}"
     if fix is not None:
         leaks += f" (fix this week: {fix.stage})"
+    also = rewritten(outcome, dry_run)
     if dry_run:
-        verb = f"would change {outcome.changed_cells} cells{rewritten(outcome, dry_run)}"
+        verb = f"would change {outcome.changed_cells} cells{also}"
     elif outcome.written:
-        verb = f"synced, {outcome.changed_cells} cells changed{rewritten(outcome, dry_run)}"
+        verb = f"synced, {outcome.changed_cells} cells changed{also}"
     else:
         verb = "already up to date"
     return f"{name}: {verb} — {leaks}, {findings} findings"

@@ -5,8 +5,7 @@ reading them back on every scheduled sync only to find them unchanged costs as m
 as reading the lead log.  Each sync writes a fingerprint of what it put in them (a
 hash of the planned content) at the foot of the Metrics sheet; the next sync compares
 fingerprints and never reads those sheets: unchanged, they are left alone; changed,
-they are rewritten whole (they are tool-only sheets).  Only a workbook that lost them
-(or its Metrics sheet) has them written anew.
+they are rewritten whole (they are tool-only sheets).
 """
 
 from __future__ import annotations
