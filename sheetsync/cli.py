@@ -1,13 +1,16 @@
 """The command line.  Each command parses its options, calls one library function, shows it.
 
-Exit codes: 0 clean, 1 findings or leaks, 2 could not run.  A SheetsyncError becomes
-one line on stderr; `--debug` shows the traceback instead.  Heavy modules are
-imported inside the commands so `sheetsync --help` stays fast.
+Exit codes: 0 clean, 1 findings or leaks, 2 could not run; 141 when whatever reads the
+output stops reading (`sheetsync check book.xlsx | head`), as other command-line tools
+do, without a word.  A SheetsyncError becomes one line on stderr; `--debug` shows the
+traceback instead.  Heavy modules are imported inside the commands so `sheetsync
+--help` stays fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_READER_GONE = 141      # 128 + SIGPIPE, what a shell reports for such a command
 
 
 def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -54,6 +58,8 @@ class _Group(click.Group):
             _fail(str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            _reader_gone()
         except KeyboardInterrupt:
             _fail("interrupted; nothing was written")
         except Exception as exc:  # a bug: still one line, never a traceback
@@ -61,6 +67,14 @@ class _Group(click.Group):
                 raise
             _fail(f"unexpected error ({type(exc).__name__}: {exc}); run with --debug"
                   " and report it")
+
+
+def _reader_gone() -> NoReturn:
+    """The pipe we print into was closed (`| head`): stop quietly.  Whatever was to be
+    written to the workbook is written by then; only the rest of the output is lost."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())       # so the flush at exit finds no pipe
+    sys.exit(EXIT_READER_GONE)
 
 
 def _fail(message: str) -> NoReturn:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from core_helpers import lead, leads_grid, pipeline_grid, seed_answers, write_xlsx
@@ -160,3 +164,21 @@ def test_check_reads_no_generated_sheet(runner, tmp_path, calamine_reads):
     assert check.exit_code == 1, check.output
     assert calamine_reads == [{"Pipeline", "Leads"}]
     assert any(f["rule"] == "decision-needs-evidence" for f in json.loads(check.output)["findings"])
+
+
+@pytest.mark.parametrize("command", [["check", "--format", "json"], ["check"], ["sync"]])
+def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path, command):
+    """`sheetsync check book.xlsx | head`: no error line, exit 141 as other tools; a
+    sync has written the workbook by the time it prints."""
+    demo = Path(__file__).resolve().parents[1] / "sample_workbooks" / "demo.xlsx"
+    book = shutil.copy(demo, tmp_path / "demo.xlsx")
+    before = book.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "sheetsync", command[0], str(book),
+                             *command[1:], "--as-of", "2026-11-16"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()                 # the reader is gone before anything is printed
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert err == ""
+    assert (book.read_bytes() != before) == (command[0] == "sync")
