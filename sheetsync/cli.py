@@ -146,11 +146,14 @@ def check(source: str, rules_path: Path | None, as_of: dt.date | None,
 
 def _show(result: Any, fmt: str) -> None:
     if fmt == "json":
-        # Plain text with no colour codes: written as it is (click.echo would scan the
-        # whole of it for ANSI codes to strip, which costs time on a log of 50,000 leads).
-        out = click.get_text_stream("stdout")
-        out.write(result.model_dump_json(indent=2))
-        out.write("\n")
+        # UTF-8 bytes straight from pydantic to stdout: no colour codes to strip (what
+        # click.echo would scan for) and no str to encode again, which both cost time
+        # on the 20 MB a log of 50,000 leads makes.
+        from pydantic import TypeAdapter
+
+        out = click.get_binary_stream("stdout")
+        out.write(TypeAdapter(type(result)).dump_json(result, indent=2))
+        out.write(b"\n")
         out.flush()
         return
     from sheetsync import console
