@@ -136,7 +136,7 @@ def _sync(
     # lead log, and hold both in memory.
     compared = Plan(patches=plan.patches, generated=[g for g in plan.generated
                                                      if g.name not in same + stale])
-    count, lines = describe_changes(compared, raw)
+    count, lines = describe_changes(compared, raw, each_cell=dry_run)
     lines += [f"{g.name}: rewritten whole ({g.height} rows; changed since the last sync)"
               for g in plan.generated if g.name in stale]
     outcome = SyncOutcome(result=checked.result, changed_cells=count, changes=lines,

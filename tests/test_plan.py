@@ -86,6 +86,17 @@ def test_findings_sheet_links_each_finding_to_its_cell(rules):
     assert row[0].link == f"'Leads'!{letter}2"
 
 
+def test_counting_without_a_line_per_cell_counts_the_same(rules):
+    """A sync that is not a dry run counts the changed cells without itemising them."""
+    raw = book(leads=[lead(), lead(ID="L2", Evidence=""), lead(ID="L3", Budget="lots")])
+    plan = plan_for(raw, rules)
+    count, lines = describe_changes(plan, raw)
+    quiet, sheet_lines = describe_changes(plan, raw, each_cell=False)
+    assert quiet == count > 0
+    assert sheet_lines == [line for line in lines if "!" not in line.split(":")[0]]
+    assert any("Leads!" in line for line in lines)
+
+
 def test_second_plan_over_its_own_result_changes_nothing(rules):
     """Applying the plan to the grids (as a backend would) leaves nothing to change."""
     raw = book(leads=[lead(), lead(ID="L2", Evidence="")])
