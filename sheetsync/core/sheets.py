@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sheetsync.core.history import Counter, PastWeek, past_weeks, week_label
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.review import owner_gap_line
 from sheetsync.core.tables import is_empty
@@ -177,16 +178,24 @@ _HISTORY_FMT: tuple[Format, ...] = ("text", "date", "number", "integer", "percen
                                     "integer", "integer", "text", "text")
 
 
-def history_sheet(result: CheckResult, old: list[list[Value]] | None) -> GeneratedSheet:
-    """Past weeks as they were, this as-of week's row replaced or appended."""
-    iso = result.as_of.isocalendar()
-    week = f"{iso.year}-W{iso.week:02d}"
+def history_sheet(result: CheckResult, old: list[list[Value]] | None,
+                  past: Sequence[PastWeek] = ()) -> GeneratedSheet:
+    """Past weeks as they were, this as-of week's row replaced or appended.
+
+    A History with no week yet (the first sync) starts from `past`: the weeks the lead
+    log already covers, each measured as if it had been the as-of week.
+    """
+    week = week_label(result.as_of)
     rows: list[Row] = [_heads(*HISTORY_HEAD)]
-    for cells in (old or [])[1:]:
-        if not cells or all(is_empty(v) for v in cells) or str(cells[0]) == week:
+    kept = [cells for cells in (old or [])[1:]
+            if cells and not all(is_empty(v) for v in cells)]
+    for cells in kept:
+        if str(cells[0]) == week:
             continue
         rows.append([_carry(v, _HISTORY_FMT[i] if i < len(_HISTORY_FMT) else "text")
                      for i, v in enumerate(cells)])
+    if not kept:
+        rows += [_past_row(p) for p in past if p.week != week]
     m = result.metrics
     row: Row = [_t(week), CellWrite(result.as_of, "date")]
     for key in METRIC_LABELS:
@@ -198,6 +207,21 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None) -> Generat
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
     return GeneratedSheet("History", list(rows),
                           col_widths=[10.0, 12.0] + [10.0] * 11 + [26.0, 80.0])
+
+
+def _past_row(p: PastWeek) -> Row:
+    """A filled-back week: its counters; leaks and diagnosis are left blank, since the
+    worksheet's words of that week are not known."""
+    row: Row = [_t(p.week), CellWrite(p.as_of, "date")]
+    for key, unit in _HISTORY_UNITS.items():
+        counter: Counter = getattr(p, key)
+        row += [_n(counter.value, _UNIT[unit]), _n(counter.n, "integer")]
+    return row
+
+
+_HISTORY_UNITS = {"leads_per_week": "per_week", "qualified_rate": "rate",
+                  "conversion_rate": "rate", "average_deal_size": "money",
+                  "cycle_time_days": "days"}
 
 
 def _carry(v: Value, fmt: Format) -> CellWrite | None:
@@ -220,8 +244,14 @@ def generated_sheets(checked: Checked, synced_at: str) -> list[GeneratedSheet]:
         metrics_sheet(result, synced_at),
         findings_sheet(checked),
         review_sheet(result),
-        history_sheet(result, checked.history),
+        history_sheet(result, checked.history,
+                      past_weeks(checked.leads, result.as_of, checked.rules)
+                      if _empty_history(checked.history) else ()),
     ]
+
+
+def _empty_history(old: list[list[Value]] | None) -> bool:
+    return not any(cells and not all(is_empty(v) for v in cells) for cells in (old or [])[1:])
 
 
 def last_synced(raw: RawWorkbook) -> str | None:
