@@ -13,7 +13,7 @@ from sheetsync.core.diagnosis import diagnose
 from sheetsync.core.leads import Lead, parse_leads
 from sheetsync.core.leaks import fix_this_week
 from sheetsync.core.metrics import measure
-from sheetsync.core.result import CheckResult, Finding
+from sheetsync.core.result import CheckResult, Finding, found
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import GENERATED
@@ -67,8 +67,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     names = list(raw.sheets)
     rules_sheet = find_sheet(names, rules.sheets["rules"])
     if rules_sheet is not None:
-        rules, found = apply_rules_sheet(rules, raw.sheets[rules_sheet], rules_sheet)
-        findings += found
+        rules, from_rules = apply_rules_sheet(rules, raw.sheets[rules_sheet], rules_sheet)
+        findings += from_rules
 
     pipeline = _pipeline_table(raw, rules)
     leads_name = find_sheet(names, rules.sheets["leads"])
@@ -76,13 +76,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     if leads_name is not None:
         leads_table = find_table(raw.sheets[leads_name], leads_name, rules.lead_columns)
         if leads_table is None and any(any(row) for row in raw.sheets[leads_name]):
-            findings.append(
-                Finding(
-                    sheet=leads_name, rule="leads-header-missing",
-                    message="The lead log has no header row sheetsync recognises.",
-                    fix="Put column names such as Lead, Source, Date in, Decision in one row.",
-                )
-            )
+            findings.append(found(
+                "leads-header-missing", sheet=leads_name))
     leads, unreadable = parse_leads(leads_table, rules)
     findings += unreadable
 

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, get_type_hints
 from pydantic import ConfigDict, TypeAdapter
 
 from sheetsync.core import values
-from sheetsync.core.result import Finding
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
 from sheetsync.workbook import Value
@@ -184,7 +184,7 @@ def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Fin
     rows = [r for r, _ in table.rows]
     columns: dict[str, Sequence[Any]] = {"row": rows}
     findings: list[Finding] = []
-    for key, col in table.columns.items():
+    for key in table.columns:
         if key not in _FIELDS:
             continue
         parser = parsers.get(key)
@@ -192,7 +192,7 @@ def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Fin
             parsed: list[Any] = text_column(table.column_values(key))
         else:
             parsed, refused = parse_column(table.column_values(key), _as_typed(parser))
-            findings += [_unreadable(table, key, col, rows[i], why)
+            findings += [_unreadable(table, key, i, why)
                          for i, why in refused.items()]
         _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)
         columns[key] = parsed
@@ -202,13 +202,29 @@ def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Fin
     return list(map(Lead._make, zip(*cells, strict=True))), findings
 
 
-def _unreadable(table: Table, key: str, col: int, row: int, why: str) -> Finding:
+_EXAMPLES = {
+    "date_in": "21 Oct 2026", "sent_date": "21 Oct 2026", "next_touch_date": "21 Oct 2026",
+    "next_action_date": "21 Oct 2026", "closed_date": "21 Oct 2026",
+    "budget": "8000 or $8K", "deal_size": "8000 or $8K",
+    "problem_fit": "yes or no", "decision_maker": "yes or no",
+    "timeline": "45 days or 3 weeks",
+}
+
+
+def lead_name(table: Table, cells: Sequence[Value], row: int) -> str:
+    """How a row of the log is named to a person: its lead, company or ID."""
+    for key in ("lead", "company", "id"):
+        v = values.text_of(table.cell(cells, key))
+        if v:
+            return v
+    return f"the lead on row {row}"
+
+
+def _unreadable(table: Table, key: str, index: int, why: str) -> Finding:
     header = table.headers.get(key, key)
-    return Finding(
-        sheet=table.sheet,
-        row=row,
-        column=header,
-        rule="unreadable-value",
-        message=f"{header}: {why}",
-        fix=f"Type {header} the way the column expects (see the Rules sheet), or clear it.",
+    row, cells = table.rows[index]
+    return found(
+        "unreadable-value", sheet=table.sheet, row=row, column=header,
+        lead=lead_name(table, cells, row), problem=why,
+        example=_EXAMPLES.get(key, "the words the column uses"),
     )

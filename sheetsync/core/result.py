@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic.dataclasses import dataclass
 
+from sheetsync.core import catalogue
+
 
 @dataclass(slots=True, kw_only=True)
 class Finding:
@@ -190,3 +192,10 @@ class CheckResult(BaseModel):
     def clean(self) -> bool:
         """True when there is nothing to fix: no leak and no error finding."""
         return not self.leaks and not any(f.severity == "error" for f in self.findings)
+
+
+def found(id: str, *, sheet: str, row: int | None = None,  # noqa: A002 - a catalogue id
+          column: str | None = None, **fields: object) -> Finding:
+    """The `Finding` of catalogue entry `id` (one at a time; validate.py batches dicts)."""
+    return Finding(**catalogue.finding(id, sheet=sheet, row=row, column=column,  # type: ignore[arg-type]
+                                       **fields))

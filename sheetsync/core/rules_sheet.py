@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sheetsync.core import values
-from sheetsync.core.result import Finding
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import is_empty
 from sheetsync.workbook import Grid, Value
@@ -89,13 +89,10 @@ def apply_rules_sheet(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list
         try:
             parsed = _parser(name, target[name])(raw)
         except ValueError as exc:
-            findings.append(
-                Finding(
-                    sheet=sheet, row=r, column=None, rule="rules-value-unreadable",
-                    message=f"{filled[0][1]}: {exc}; the default ({target[name]}) is used.",
-                    fix="Type a plain number, yes/no, or a comma-separated list.",
-                )
-            )
+            findings.append(found(
+                "rules-value-unreadable", sheet=sheet, row=r,
+                label=filled[0][1], problem=exc, default=target[name],
+            ))
             continue
         if parsed is not None:
             target[name] = parsed

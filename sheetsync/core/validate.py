@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from sheetsync.core import catalogue
+from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Finding
 from sheetsync.core.rules import Rules
@@ -46,11 +48,23 @@ class _Ctx:
     def header(self, key: str) -> str:
         return self.headers.get(key, key)
 
-    def finding(self, lead: Lead, key: str, rule: str, message: str, fix: str,
-                severity: str = "error") -> None:
+    def finding(self, lead: Lead, key: str, rule: str, **fields: object) -> None:
         """Note a finding as a plain dict; `validate` turns them into Findings at once."""
-        self.out.append({"sheet": self.sheet, "row": lead.row, "column": self.header(key),
-                         "rule": rule, "message": message, "fix": fix, "severity": severity})
+        header = self.header(key)
+        self.out.append(catalogue.finding(
+            rule, sheet=self.sheet, row=lead.row, column=header, lead=lead.name(),
+            **fields,
+        ))
+
+
+# The handoffs' fields come from the rules; each default field has its own stable id,
+# a field a rules file adds shares its handoff's generic one.
+_DECISION_NEEDS = {"reason": "decision-needs-reason", "evidence": "decision-needs-evidence"}
+_SENT_NEEDS = {"next_touch_date": "sent-needs-next-touch-date",
+               "stop_condition": "sent-needs-stop-condition"}
+_OPEN_NEEDS = {"stage": "open-lead-needs-stage", "last_action": "open-lead-needs-last-action",
+               "next_action": "open-lead-needs-next-action",
+               "next_action_date": "open-lead-needs-next-action-date"}
 
 
 def is_open(lead: Lead, rules: Rules) -> bool:
@@ -99,11 +113,7 @@ def _research(lead: Lead, ctx: _Ctx) -> None:
     missing = ctx.research(lead)
     if missing:
         names = ", ".join(ctx.header(k) for k in missing)
-        ctx.finding(
-            lead, missing[0], "research-incomplete",
-            f"{lead.name()} has a Decision but its research is missing {names}.",
-            f"Fill in {names} before routing the lead, or clear the Decision.",
-        )
+        ctx.finding(lead, missing[0], "research-incomplete", names=names)
 
 
 def _qualification(lead: Lead, ctx: _Ctx) -> None:
@@ -111,50 +121,28 @@ def _qualification(lead: Lead, ctx: _Ctx) -> None:
     if lead.decision is None:
         return
     for key in ctx.qualification(lead):
-        ctx.finding(
-            lead, key, f"decision-needs-{key.replace('_', '-')}",
-            f"{lead.name()} is marked {lead.decision} without {ctx.header(key)}.",
-            f"Write the {ctx.header(key).lower()} behind the decision in one line.",
-        )
+        header = ctx.header(key)
+        ctx.finding(lead, key, _DECISION_NEEDS.get(key, "decision-needs-field"),
+                    decision=lead.decision, column_lower=header.lower())
     if lead.decision != "pursue":
         return
     r = ctx.rules
     if lead.budget is not None and lead.budget < r.budget_min:
-        ctx.finding(
-            lead, "budget", "below-budget-minimum",
-            f"{lead.name()} is pursued with a budget of {money(lead.budget)},"
-            f" under the {money(r.budget_min)} minimum.",
-            "Move it to nurture or skip, or change the budget minimum on the Rules sheet.",
-            "warning",
-        )
+        ctx.finding(lead, "budget", "below-budget-minimum",
+                    budget=money(lead.budget), minimum=money(r.budget_min))
     if r.decision_maker_required and lead.decision_maker is False:
-        ctx.finding(
-            lead, "decision_maker", "no-decision-maker",
-            f"{lead.name()} is pursued but the contact is not the decision maker.",
-            "Find the decision maker before the call, or nurture the lead.",
-            "warning",
-        )
+        ctx.finding(lead, "decision_maker", "no-decision-maker")
     if lead.timeline is not None and lead.timeline > r.max_timeline_days:
-        ctx.finding(
-            lead, "timeline", "timeline-too-long",
-            f"{lead.name()} is pursued with a {lead.timeline:.0f}-day timeline,"
-            f" over the {r.max_timeline_days:.0f} days the rules allow.",
-            "Nurture it until the timeline fits your delivery capacity.",
-            "warning",
-        )
+        ctx.finding(lead, "timeline", "timeline-too-long",
+                    timeline=f"{lead.timeline:.0f}", maximum=f"{r.max_timeline_days:.0f}")
     if lead.problem_fit is False or (
         lead.problem_fit is None
         and lead.probable_problem
         and ctx.keywords
         and not any(k in lead.probable_problem.casefold() for k in ctx.keywords)
     ):
-        ctx.finding(
-            lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
-            "problem-not-fit",
-            f"{lead.name()} is pursued but its problem does not match your offer.",
-            "Skip or nurture it, or add the problem to the offer keywords on the Rules sheet.",
-            "warning",
-        )
+        ctx.finding(lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
+                    "problem-not-fit")
 
 
 def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
@@ -170,85 +158,45 @@ def _outreach(lead: Lead, ctx: _Ctx) -> None:
     if lead.sent_date is None:
         return
     if lead.decision != "pursue":
-        ctx.finding(
-            lead, "sent_date", "outreach-not-pursued",
-            f"{lead.name()} was contacted but its Decision is "
-            f"{lead.decision or 'empty'}, not pursue.",
-            "Route the lead to pursue with a reason first, or stop contacting it.",
-        )
+        ctx.finding(lead, "sent_date", "outreach-not-pursued",
+                    decision=lead.decision or "empty")
     elif not lead.has("evidence"):
-        ctx.finding(
-            lead, "evidence", "outreach-without-evidence",
-            f"{lead.name()} was contacted without an evidence note.",
-            "Write the evidence the message rests on.",
-        )
+        ctx.finding(lead, "evidence", "outreach-without-evidence")
     if _sensitive(lead, ctx) and not lead.has("approved_by"):
-        ctx.finding(
-            lead, "approved_by", "outreach-needs-approval",
-            f"{lead.name()} is high-value or sensitive and was contacted without approval.",
-            "Have a person review it and write their name in Approved by.",
-        )
+        ctx.finding(lead, "approved_by", "outreach-needs-approval")
 
 
 def _follow_up(lead: Lead, ctx: _Ctx) -> None:
     """Outreach → follow-up: a next touch and a stop condition; no touch after a stop reply."""
     stopped = lead.reply_status in ctx.stop
     if stopped and lead.next_touch_date is not None:
-        ctx.finding(
-            lead, "next_touch_date", "touch-after-stop-reply",
-            f"{lead.name()} replied {lead.reply_status} but a next touch is still scheduled.",
-            "Clear the Next touch date and stop the sequence.",
-        )
+        ctx.finding(lead, "next_touch_date", "touch-after-stop-reply", reply=lead.reply_status)
     if lead.sent_date is None or stopped or lead.stage in ctx.closed:
         return
     for key in ctx.outreach(lead):
-        ctx.finding(
-            lead, key, f"sent-needs-{key.replace('_', '-')}",
-            f"{lead.name()} was contacted but has no {ctx.header(key)}.",
-            f"Set the {ctx.header(key).lower()} now, before the lead goes quiet.",
-        )
+        header = ctx.header(key)
+        ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"),
+                    column_lower=header.lower())
     window = ctx.rules.follow_up_window_days
     if lead.next_touch_date is not None and (lead.next_touch_date - lead.sent_date).days > window:
-        ctx.finding(
-            lead, "next_touch_date", "next-touch-outside-window",
-            f"{lead.name()}'s next touch is more than {window} days after the message.",
-            f"Bring the next touch within {window} days of sending.",
-            "warning",
-        )
+        ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window)
 
 
 def _crm(lead: Lead, ctx: _Ctx) -> None:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
     if lead.stage in ctx.closed and lead.closed_date is None:
-        ctx.finding(
-            lead, "closed_date", "closed-without-date",
-            f"{lead.name()} is {lead.stage} but has no Closed date, so no rate can count it.",
-            "Write the date the deal was won or lost.",
-        )
+        ctx.finding(lead, "closed_date", "closed-without-date", stage=lead.stage)
     if lead.stage == "won" and lead.deal_size is None:
-        ctx.finding(
-            lead, "deal_size", "won-without-deal-size",
-            f"{lead.name()} is won but has no Deal size.",
-            "Write the signed amount.",
-        )
+        ctx.finding(lead, "deal_size", "won-without-deal-size")
     if lead.closed_date and lead.date_in and lead.closed_date < lead.date_in:
-        ctx.finding(
-            lead, "closed_date", "closed-before-date-in",
-            f"{lead.name()} closed before it came in.",
-            "Check the Date in and Closed date.",
-        )
+        ctx.finding(lead, "closed_date", "closed-before-date-in")
     if not is_open(lead, ctx.rules):
         return
     for key in ctx.crm(lead):
-        ctx.finding(
-            lead, key, f"open-lead-needs-{key.replace('_', '-')}",
-            f"{lead.name()} is open but has no {ctx.header(key)}.",
-            f"Write the {ctx.header(key).lower()} so the next person knows what happens next.",
-        )
+        header = ctx.header(key)
+        ctx.finding(lead, key, _OPEN_NEEDS.get(key, "open-lead-needs-field"),
+                    column_lower=header.lower())
     if lead.next_action_date is not None and lead.next_action_date < ctx.as_of:
         late = (ctx.as_of - lead.next_action_date).days
-        ctx.finding(
-            lead, "next_action_date", "next-action-overdue",
-            f"{lead.name()}'s next action is overdue by {late} day{'s' if late != 1 else ''}.",
-            "Do it, or move the date and say why in Note.",
-        )
+        ctx.finding(lead, "next_action_date", "next-action-overdue",
+                    late=plural(late, "day"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sheetsync.core import values
 from sheetsync.core.leads import Lead
 from sheetsync.core.leaks import evidence_kind, marker_kind
-from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow
+from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow, found
 from sheetsync.core.rules import Rules, Stage
 from sheetsync.core.tables import Table, alias_index
 from sheetsync.core.text import describe_metric
@@ -60,13 +60,8 @@ def evaluate_pipeline(
                 )
             )
     findings = [
-        Finding(
-            sheet=table.sheet,
-            rule="stage-row-missing",
-            message=f"The worksheet has no row for “{s.name}”.",
-            fix=f"Add a row labelled “{s.name}” ({s.guide.lower()}).",
-            severity="warning",
-        )
+        found(
+            "stage-row-missing", sheet=table.sheet, stage=s.name, guide=s.guide.lower())
         for s in rules.stages
         if s.name not in seen
     ]
@@ -113,16 +108,9 @@ def evaluate_blocks(
 ) -> tuple[list[BlockRow], list[Leak], list[Finding]]:
     """The five blocks map: a block with no owner, no output or a missing rule leaks."""
     if table is None:
-        finding = Finding(
-            sheet="Blocks",
-            rule="blocks-sheet-missing" if not sheet_present else "blocks-table-missing",
-            message="No five-blocks map was found, so the blocks check was skipped."
-            if not sheet_present
-            else "The Blocks sheet has no table with Block / Current owner / Current output"
-            " headers.",
-            fix="Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
-            severity="info",
-        )
+        finding = found(
+            "blocks-table-missing" if sheet_present else "blocks-sheet-missing",
+            sheet="Blocks")
         return [], [], [finding]
     rows: list[BlockRow] = []
     leaks: list[Leak] = []

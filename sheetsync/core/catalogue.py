@@ -1,0 +1,268 @@
+"""Every text an operator can read, in one place: read it top to bottom.
+
+Each entry has a stable kebab-case `id` (it appears in JSON as a finding's `rule`,
+never in a sheet), its words (`text`) and, for findings, the one edit that clears it
+(`fix`).  Both are `str.format` templates; the fields are filled by the caller.
+
+Rules for every text (DESIGN.md §7):
+- A finding names the lead (by name, else company, else "the lead on row N"), the
+  cell (the column header as the operator typed it), what is wrong, and the one edit
+  that clears it, with an example of a good value where a format is at stake.
+  Following the fix literally clears the finding at the next sync and never raises
+  the opposite finding.
+- No engineer words: no rule ids, "n=", "95% interval", "Wilson", "cohort", ISO week
+  numbers, timestamps with seconds, hashes, "error", "null"/"None".
+- Full sentences with full stops.  Counts with grammar ("1 finding", "2 findings"):
+  use `plural`.  Numbers through sheetsync/core/text.py only.
+
+`level` says how much it matters: "to-fix" (JSON severity "error"), "check"
+("warning"), "note" ("info").  The sheet shows the plain word, never "error".
+
+Add entries here, literally; never build an id at run time (a test walks the code
+for the ids it uses and checks each exists and has its fields filled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from string import Formatter
+from typing import Literal
+
+Level = Literal["to-fix", "check", "note"]
+
+SEVERITY: dict[str, Literal["error", "warning", "info"]] = {
+    "to-fix": "error", "check": "warning", "note": "info",
+}
+LEVEL_WORDS: dict[str, str] = {"error": "to fix", "warning": "check", "info": "note"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One text: its stable id, its words, the one edit that clears it, how much it matters."""
+
+    id: str
+    text: str
+    fix: str = ""
+    level: Level = "to-fix"
+
+    def fields(self) -> set[str]:
+        """The template fields `text` and `fix` need."""
+        return {name for part in (self.text, self.fix)
+                for _, name, _, _ in Formatter().parse(part) if name}
+
+
+def _catalogue(*entries: Entry) -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
+    for e in entries:
+        if e.id in out:
+            raise ValueError(f"catalogue: {e.id} is declared twice")
+        out[e.id] = e
+    return out
+
+
+CATALOGUE: dict[str, Entry] = _catalogue(
+    # --- The lead log: values that cannot be read ------------------------------------
+    Entry(
+        "unreadable-value",
+        "{lead}: {column} {problem}.",
+        "Type {column} the way the column expects, for example {example}.",
+    ),
+    Entry(
+        "leads-header-missing",
+        "The lead log has no header row sheetsync recognises.",
+        "Put column names such as Lead, Source, Date in and Decision in one row.",
+    ),
+    # --- Research → qualification ------------------------------------------------------
+    Entry(
+        "research-incomplete",
+        "{lead} has a Decision but its research is missing {names}.",
+        "Fill in {names} before routing the lead, or clear the Decision.",
+    ),
+    # --- Qualification → outreach ------------------------------------------------------
+    Entry(
+        "decision-needs-reason",
+        "{lead} is marked {decision} without {column}.",
+        "Write the {column_lower} behind the decision in one line.",
+    ),
+    Entry(
+        "decision-needs-evidence",
+        "{lead} is marked {decision} without {column}.",
+        "Write the {column_lower} behind the decision in one line.",
+    ),
+    Entry(
+        "decision-needs-field",
+        "{lead} is marked {decision} without {column}.",
+        "Write the {column_lower} behind the decision in one line.",
+    ),
+    Entry(
+        "below-budget-minimum",
+        "{lead} is pursued with a budget of {budget}, under the {minimum} minimum.",
+        "Move it to nurture or skip, or change the budget minimum on the Rules sheet.",
+        "check",
+    ),
+    Entry(
+        "no-decision-maker",
+        "{lead} is pursued but the contact is not the decision maker.",
+        "Find the decision maker before the call, or nurture the lead.",
+        "check",
+    ),
+    Entry(
+        "timeline-too-long",
+        "{lead} is pursued with a {timeline}-day timeline, over the {maximum} days"
+        " the rules allow.",
+        "Nurture it until the timeline fits your delivery capacity.",
+        "check",
+    ),
+    Entry(
+        "problem-not-fit",
+        "{lead} is pursued but its problem does not match your offer.",
+        "Skip or nurture it, or add the problem to the offer keywords on the Rules sheet.",
+        "check",
+    ),
+    # --- Outreach ------------------------------------------------------------------------
+    Entry(
+        "outreach-not-pursued",
+        "{lead} was contacted but its Decision is {decision}, not pursue.",
+        "Route the lead to pursue with a reason first, or stop contacting it.",
+    ),
+    Entry(
+        "outreach-without-evidence",
+        "{lead} was contacted without an evidence note.",
+        "Write the evidence the message rests on.",
+    ),
+    Entry(
+        "outreach-needs-approval",
+        "{lead} is high-value or sensitive and was contacted without approval.",
+        "Have a person review it and write their name in Approved by.",
+    ),
+    # --- Follow-up -----------------------------------------------------------------------
+    Entry(
+        "touch-after-stop-reply",
+        "{lead} replied {reply} but a next touch is still scheduled.",
+        "Clear the Next touch date and stop the sequence.",
+    ),
+    Entry(
+        "sent-needs-next-touch-date",
+        "{lead} was contacted but has no {column}.",
+        "Set the {column_lower} now, before the lead goes quiet.",
+    ),
+    Entry(
+        "sent-needs-stop-condition",
+        "{lead} was contacted but has no {column}.",
+        "Set the {column_lower} now, before the lead goes quiet.",
+    ),
+    Entry(
+        "sent-needs-field",
+        "{lead} was contacted but has no {column}.",
+        "Set the {column_lower} now, before the lead goes quiet.",
+    ),
+    Entry(
+        "next-touch-outside-window",
+        "{lead}'s next touch is more than {window} days after the message.",
+        "Bring the next touch within {window} days of sending.",
+        "check",
+    ),
+    # --- CRM hygiene ---------------------------------------------------------------------
+    Entry(
+        "closed-without-date",
+        "{lead} is {stage} but has no Closed date, so no rate can count it.",
+        "Write the date the deal was won or lost.",
+    ),
+    Entry(
+        "won-without-deal-size",
+        "{lead} is won but has no Deal size.",
+        "Write the signed amount.",
+    ),
+    Entry(
+        "closed-before-date-in",
+        "{lead} closed before it came in.",
+        "Check the Date in and Closed date.",
+    ),
+    Entry(
+        "open-lead-needs-stage",
+        "{lead} is open but has no {column}.",
+        "Write the {column_lower} so the next person knows what happens next.",
+    ),
+    Entry(
+        "open-lead-needs-last-action",
+        "{lead} is open but has no {column}.",
+        "Write the {column_lower} so the next person knows what happens next.",
+    ),
+    Entry(
+        "open-lead-needs-next-action",
+        "{lead} is open but has no {column}.",
+        "Write the {column_lower} so the next person knows what happens next.",
+    ),
+    Entry(
+        "open-lead-needs-next-action-date",
+        "{lead} is open but has no {column}.",
+        "Write the {column_lower} so the next person knows what happens next.",
+    ),
+    Entry(
+        "open-lead-needs-field",
+        "{lead} is open but has no {column}.",
+        "Write the {column_lower} so the next person knows what happens next.",
+    ),
+    Entry(
+        "next-action-overdue",
+        "{lead}'s next action is overdue by {late}.",
+        "Do it, or move the date and say why in Note.",
+    ),
+    # --- The worksheet, the blocks map and the Rules sheet -----------------------------
+    Entry(
+        "stage-row-missing",
+        "The worksheet has no row for “{stage}”.",
+        "Add a row labelled “{stage}” ({guide}).",
+        "check",
+    ),
+    Entry(
+        "blocks-sheet-missing",
+        "No five-blocks map was found, so the blocks check was skipped.",
+        "Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
+        "note",
+    ),
+    Entry(
+        "blocks-table-missing",
+        "The Blocks sheet has no table with Block / Current owner / Current output headers.",
+        "Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
+        "note",
+    ),
+    Entry(
+        "rules-value-unreadable",
+        "{label}: {problem}; the default ({default}) is used.",
+        "Type a plain number, yes/no, or a comma-separated list.",
+    ),
+)
+
+
+def entry(id: str) -> Entry:  # noqa: A002 - the catalogue's word for it
+    """The entry `id`; KeyError for an id the catalogue does not have."""
+    return CATALOGUE[id]
+
+
+def say(id: str, **fields: object) -> str:  # noqa: A002
+    """The entry's text with `fields` filled: for texts that are not findings."""
+    return CATALOGUE[id].text.format(**fields)
+
+
+def finding(id: str, *, sheet: str, row: int | None = None,  # noqa: A002
+            column: str | None = None, **fields: object) -> dict[str, object]:
+    """A plain dict shaped like `result.Finding`, its message and fix from the entry.
+
+    `sheet`, `row` and `column` (the header as the operator typed it) are template
+    fields too.
+
+    The caller validates them in bulk (one TypeAdapter call for a whole log).
+    """
+    e = CATALOGUE[id]
+    fields.update(sheet=sheet, row=row, column=column)
+    return {
+        "sheet": sheet, "row": row, "column": column, "rule": e.id,
+        "message": e.text.format_map(fields), "fix": e.fix.format_map(fields),
+        "severity": SEVERITY[e.level],
+    }
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 finding', '2 findings' (or the given plural)."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
