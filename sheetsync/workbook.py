@@ -153,6 +153,10 @@ class PlainRows:
     formats: tuple[Format, ...]
     rows: list[tuple[Plain, ...]]
     links: list[str | None] | None = None
+    wrap: frozenset[int] = frozenset()          # 0-based columns whose text wraps
+    # Each row's height in points where its wrapped text needs more than one line
+    # (None: the default height); None when no row does.
+    heights: list[float | None] | None = None
 
     def cells(self, i: int) -> Row:
         """Row i as CellWrites, for code that wants one object per cell."""
@@ -160,7 +164,7 @@ class PlainRows:
         out: Row = []
         for j, v in enumerate(self.rows[i]):
             fmt = self.formats[j] if j < len(self.formats) else "text"
-            cell = None if v is None or v == "" else CellWrite(v, fmt)
+            cell = None if v is None or v == "" else CellWrite(v, fmt, wrap=j in self.wrap)
             if j == 0 and cell is not None and link:
                 cell.link = link
             out.append(cell)
@@ -181,6 +185,8 @@ class GeneratedSheet:
     col_widths: list[float] = field(default_factory=list)
     header_rows: int = 1
     highlights: list[Highlight] = field(default_factory=list)
+    # Heights in points of rows (1-based) whose wrapped text takes more than one line.
+    row_heights: dict[int, float] = field(default_factory=dict)
 
     @property
     def height(self) -> int:

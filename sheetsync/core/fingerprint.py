@@ -17,7 +17,7 @@ from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Plan, RawWo
 
 FINGERPRINTED = ("Findings", "Review")
 LABEL = "Content fingerprint"
-_FORMAT = "1"          # bump when the same plan would be written differently
+_FORMAT = "2"          # bump when the same plan would be written differently
 _BATCH = 2000          # rows hashed at a time
 
 
@@ -27,7 +27,7 @@ def fingerprint(sheet: GeneratedSheet) -> str:
     h.update(repr((sheet.name, sheet.col_widths, sheet.header_rows, sheet.highlights)).encode())
     for entry in sheet.rows:
         if isinstance(entry, PlainRows):
-            h.update(repr(entry.formats).encode())
+            h.update(repr((entry.formats, sorted(entry.wrap))).encode())
             for i in range(0, len(entry.rows), _BATCH):      # never one 45 MB string
                 h.update(repr(entry.rows[i:i + _BATCH]).encode())
                 if entry.links is not None:

@@ -40,7 +40,11 @@ def pipeline_patch(checked: Checked) -> SheetPatch:
     """Measured, Status and Why for every worksheet row, and the leak highlights."""
     t, rules = checked.pipeline, checked.rules
     cols = {k: t.owned_column(k, PIPELINE_OWNED) for k in PIPELINE_OWNED}
-    patch = SheetPatch(sheet=t.sheet, col_widths={cols["status"]: 26, cols["why"]: 60})
+    statuses = [len(row.status) for row in checked.result.pipeline]
+    patch = SheetPatch(sheet=t.sheet, col_widths={
+        cols["measured"]: 12,
+        cols["status"]: min(max(statuses, default=0) + 3, 44) if statuses else 26,
+        cols["why"]: 60})
     for key, col in cols.items():
         _header(t, key, rules.pipeline_columns, col, patch)
     for row in checked.result.pipeline:
@@ -62,7 +66,8 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
     if t is None:
         return None
     col = t.owned_column("status", ["status"])
-    patch = SheetPatch(sheet=t.sheet, col_widths={col: 20})
+    widest = max((len(row.status) for row in checked.result.blocks), default=17)
+    patch = SheetPatch(sheet=t.sheet, col_widths={col: min(max(widest + 3, 20), 44)})
     _header(t, "status", checked.rules.blocks_columns, col, patch)
     for row in checked.result.blocks:
         patch.cells[(row.row, col)] = CellWrite(row.status)

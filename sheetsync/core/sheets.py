@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sheetsync.core.history import Counter, PastWeek, past_weeks, week_label
+from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.review import owner_gap_line
 from sheetsync.core.tables import is_empty
@@ -98,7 +99,7 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
             _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
             _n(w.conversion_rate, "percent"),
         ])
-    return GeneratedSheet("Metrics", list(rows), col_widths=[22, 14, 12, 14, 12, 14, 14, 12, 14])
+    return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 10, 12, 12, 12, 14, 12, 14])
 
 
 FINDING_FORMATS: tuple[Format, ...] = ("text", "text", "integer", "text", "text", "text",
@@ -130,8 +131,8 @@ def findings_sheet(checked: Checked) -> GeneratedSheet:
             add_link(f"'{sheet}'!{ref}")
         add_row((where, sheet, r, f.column, f.rule, f.severity, f.message, f.fix))
     head = _heads("Where", "Sheet", "Row", "Column", "Rule", "Severity", "Message", "Fix")
-    return GeneratedSheet("Findings", [head, PlainRows(FINDING_FORMATS, rows, links)],
-                          col_widths=[14, 12, 7, 18, 26, 9, 70, 60])
+    return _fitted(GeneratedSheet("Findings", [head, PlainRows(FINDING_FORMATS, rows, links)]),
+                   [16, 10, 6, 18, 26, 11, 50, 44])
 
 
 LEAD_FORMATS: tuple[Format, ...] = ("integer", "text", "text", "text")
@@ -167,7 +168,7 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
                      _n(v.other, "integer"), _n(v.no_reply, "integer")])
     rows += [[], [_t("Owner gaps against the team median", True)]]
     rows += [[_t(owner_gap_line(g))] for g in r.owner_gaps]
-    return GeneratedSheet("Review", rows, col_widths=[28, 30, 16, 70, 12, 16, 12])
+    return _fitted(GeneratedSheet("Review", rows), [30, 28, 14, 56, 10, 12, 10])
 
 
 HISTORY_HEAD = ("Week", "As of", "Leads per week", "n", "Qualified rate", "n",
@@ -205,8 +206,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return GeneratedSheet("History", list(rows),
-                          col_widths=[10.0, 12.0] + [10.0] * 11 + [26.0, 80.0])
+    return _fitted(GeneratedSheet("History", list(rows)), [10, 11] + [13, 6] * 5 + [7, 22, 44])
 
 
 def _past_row(p: PastWeek) -> Row:
@@ -222,6 +222,12 @@ def _past_row(p: PastWeek) -> Row:
 _HISTORY_UNITS = {"leads_per_week": "per_week", "qualified_rate": "rate",
                   "conversion_rate": "rate", "average_deal_size": "money",
                   "cycle_time_days": "days"}
+
+
+def _fitted(sheet: GeneratedSheet, widest: Sequence[float]) -> GeneratedSheet:
+    """`sheet` with columns as wide as their text (at most `widest`), long text wrapped."""
+    fit_columns(sheet, widest)
+    return sheet
 
 
 def _carry(v: Value, fmt: Format) -> CellWrite | None:

@@ -52,11 +52,14 @@ def set_widths(head: bytes, prefix: str, widths: dict[int, float]) -> bytes:
     spans = [(int(a), int(b)) for a, b in re.findall(
         rb'<%scol\b[^>]*?\bmin="(\d+)"[^>]*?\bmax="(\d+)"' % p, cols.group(1))] if cols else []
     new = {c: w for c, w in widths.items() if not any(a <= c <= b for a, b in spans)}
-    if not new:
-        return head
     items = [(a, re.search(rb'<%scol\b[^>]*?\bmin="%d"[^>]*?(?:/>|>.*?</%scol>)'
                            % (p, a, p), cols.group(1), re.S).group(0))  # type: ignore[union-attr]
              for a, _ in spans] if cols else []
+    grown = [(a, _grown(col, widths[a])) if (a, a) in spans and a in widths else (a, col)
+             for a, col in items]
+    if not new and grown == items:
+        return head
+    items = grown
     items += [(c, b'<%scol min="%d" max="%d" width="%s" customWidth="1"/>'
                % (pre, c, c, f"{w:g}".encode())) for c, w in new.items()]
     body = b"".join(x for _, x in sorted(items, key=lambda t: t[0]))
@@ -64,6 +67,18 @@ def set_widths(head: bytes, prefix: str, widths: dict[int, float]) -> bytes:
     if cols:
         return head[: cols.start()] + block + head[cols.end():]
     return head + block
+
+
+def _grown(col: bytes, width: float) -> bytes:
+    """A <col> of one owned column made `width` wide if it is narrower: an owned column
+    is as wide as its words; a wider one (the operator's choice) is left as it is."""
+    m = re.search(rb'\bwidth="([0-9.]+)"', col)
+    if m is not None and float(m.group(1)) >= width:
+        return col
+    text = f"{width:g}".encode()
+    col = (col[:m.start()] + b'width="%s"' % text + col[m.end():] if m else
+           col.replace(b" min=", b' width="%s" min=' % text, 1))
+    return col if b"customWidth=" in col else col.replace(b" min=", b' customWidth="1" min=', 1)
 
 
 def conditional_formats(tail: bytes, prefix: str, rules: list[tuple[str, str, int]]) -> bytes:

@@ -33,6 +33,16 @@ _TEXT_CELL = ('<c r="{letters}%s"{style} t="inlineStr"><is><t xml:space="preserv
               "</t></is></c>")
 _NUM_CELL = '<c r="{letters}%s"{style}><v>%s</v></c>'
 _LINK = '<hyperlink ref="A%s" location="%s" display="%s"/>'
+# Every generated sheet prints landscape, one page wide and as many long as it takes
+# (its header row repeats on each page: a print-titles name in workbook.xml).
+ONE_PAGE_ROWS = 50        # a sheet this short prints on one page, however its rows wrap
+FIT_TO_PAGE = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+PAGE_SETUP = ('<printOptions horizontalCentered="1"/>'
+              '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3"'
+              ' footer="0.3"/>'
+              '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="%d"/>'
+              '<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter>'
+              '</headerFooter>')
 
 
 def serial(value: dt.date, date1904: bool) -> float:
@@ -47,18 +57,20 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def render(cell: CellWrite | None, styles: Styles, date1904: bool) -> Cell:
-    """The XML-ready form of one CellWrite, with its style index."""
+def render(cell: CellWrite | None, styles: Styles, date1904: bool, top: bool = False) -> Cell:
+    """The XML-ready form of one CellWrite, with its style index (`top`: aligned to the
+    top of its row, as every cell of a generated sheet is)."""
     if cell is None or cell.value is None or cell.value == "":
         return Cell("empty")
     v = cell.value
     if isinstance(v, str):
-        return text_cell(v, styles.xf("text", bold=cell.bold, wrap=cell.wrap))
+        return text_cell(v, styles.xf("text", bold=cell.bold, wrap=cell.wrap, top=top))
     if isinstance(v, dt.date):
         fmt: Format = ("datetime" if isinstance(v, dt.datetime) and cell.format == "datetime"
                        else "date")
-        return Cell("num", number_text(serial(v, date1904)), styles.xf(fmt, bold=cell.bold))
-    return Cell("num", number_text(float(v)), styles.xf(cell.format, bold=cell.bold),
+        return Cell("num", number_text(serial(v, date1904)),
+                    styles.xf(fmt, bold=cell.bold, top=top))
+    return Cell("num", number_text(float(v)), styles.xf(cell.format, bold=cell.bold, top=top),
                 keep_style=False)
 
 
@@ -72,6 +84,7 @@ class _Block:
     pieces: list[str]                       # column j's cell: row number and value at %s
     locations: Sequence[str | None] | None  # each row's link target and shown text,
     shown: Sequence[str | None] | None      # attribute-ready (None: no link)
+    heights: Sequence[str]                  # each row's height attributes, or ""
     templates: dict[tuple[bool, ...], str] = field(default_factory=dict)
 
     def template(self, shape: tuple[bool, ...]) -> str:
@@ -79,7 +92,7 @@ class _Block:
         found = self.templates.get(shape)
         if found is None:
             cells = "".join(p for p, there in zip(self.pieces, shape, strict=True) if there)
-            found = self.templates[shape] = f'<row r="%s">{cells}</row>' if cells else ""
+            found = self.templates[shape] = f'<row r="%s"%s>{cells}</row>' if cells else ""
         return found
 
     def rows(self) -> Iterator[str]:
@@ -94,7 +107,7 @@ class _Block:
                 template = self.template(shape)
                 if template:
                     row = numbers[a - k: b - k]
-                    args: list[Sequence[str | int | None]] = [row]
+                    args: list[Sequence[str | int | None]] = [row, self.heights[a:b]]
                     for col, there in zip(cols, shape, strict=True):
                         if there:
                             args += [row, col[a:b]]
@@ -155,8 +168,9 @@ def _runs(cols: list[Sequence[str | int | None]], gaps: list[int], start: int,
 class GeneratedXml:
     """One generated sheet, styles resolved; `chunks()` yields its worksheet XML."""
 
-    def __init__(self, sheet: GeneratedSheet, styles: Styles, date1904: bool, cf: bytes):
-        self.sheet, self.cf = sheet, cf
+    def __init__(self, sheet: GeneratedSheet, styles: Styles, date1904: bool, cf: bytes,
+                 drawing: str | None = None):
+        self.sheet, self.cf, self.drawing = sheet, cf, drawing
         self.width = 1
         self.parts: list[tuple[int, str] | _Block] = []   # rendered rich rows and blocks
         self.links: list[str] = []                         # hyperlinks of rich rows
@@ -167,6 +181,9 @@ class GeneratedXml:
                          if r > sheet.header_rows else None)
                 if block is None:                          # odd values: cell by cell
                     for i in range(len(entry.rows)):
+                        height = entry.heights[i] if entry.heights else None
+                        if height:
+                            sheet.row_heights[r + i] = height
                         self.parts.append((r + i, self._rich(entry.cells(i), r + i, styles,
                                                              date1904)))
                 else:
@@ -188,12 +205,14 @@ class GeneratedXml:
             if r <= self.sheet.header_rows and not cell.bold:
                 cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
             ref = f"{col_letters(c)}{r}"
-            out.append(render(cell, styles, date1904).xml(ref, None, "").decode())
+            out.append(render(cell, styles, date1904, True).xml(ref, None, "").decode())
             self.width = max(self.width, c)
             if cell.link:
                 self.links.append(f'<hyperlink ref="{ref}" location="{attr_xml(cell.link)}"'
                                   f' display="{attr_xml(str(cell.value))}"/>')
-        return f'<row r="{r}">{"".join(out)}</row>' if out else ""
+        height = self.sheet.row_heights.get(r)
+        attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+        return f'<row r="{r}"{attrs}>{"".join(out)}</row>' if out else ""
 
     def chunks(self) -> Iterator[bytes]:
         sheet = self.sheet
@@ -203,7 +222,7 @@ class GeneratedXml:
                 ' activePane="bottomLeft" state="frozen"/>') if sheet.header_rows else ""
         yield (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{FIT_TO_PAGE}'
             f'<dimension ref="A1:{col_letters(self.width)}{max(self.height, 1)}"/>'
             f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/>'
@@ -226,7 +245,9 @@ class GeneratedXml:
                 for xml in block.links():
                     yield xml.encode()
             yield b"</hyperlinks>"
-        yield b"</worksheet>"
+        drawing = f'<drawing r:id="{self.drawing}"/>' if self.drawing else ""
+        tall = 0 if self.height > ONE_PAGE_ROWS else 1
+        yield f"{PAGE_SETUP % tall}{drawing}</worksheet>".encode()
 
 
 def _block(table: PlainRows, first_row: int, styles: Styles,
@@ -251,19 +272,19 @@ def _block(table: PlainRows, first_row: int, styles: Styles,
                 col = [v or None for v in column]
             if not plain("".join(filter(None, column))):    # type: ignore[arg-type]
                 col = [text_xml(v) if isinstance(v, str) else None for v in col]
-            style = styles.xf("text")
+            style = styles.xf("text", wrap=j in table.wrap, top=True)
             piece = _TEXT_CELL
         elif kinds <= {int, float}:
             if float in kinds:
                 col = [None if v is None else number_text(v) for v in column]  # type: ignore[arg-type]
-            style = styles.xf(table.formats[j])
+            style = styles.xf(table.formats[j], top=True)
             piece = _NUM_CELL
         elif kinds == {dt.date} or kinds == {dt.datetime}:
             fmt: Format = ("datetime" if kinds == {dt.datetime}
                            and table.formats[j] == "datetime" else "date")
             col = [None if v is None else number_text(serial(v, date1904))  # type: ignore[arg-type]
                    for v in column]
-            style = styles.xf(fmt)
+            style = styles.xf(fmt, top=True)
             piece = _NUM_CELL
         else:
             return None
@@ -280,4 +301,8 @@ def _block(table: PlainRows, first_row: int, styles: Styles,
             locations = [attr_xml(x) if x else None for x in locations]
             shown = [attr_xml(x) if x else None for x in shown]
         locations = [x if x and d else None for x, d in zip(locations, shown, strict=True)]
-    return _Block(first_row, len(table.rows), columns, pieces, locations, shown)
+    heights: Sequence[str] = [""] * len(table.rows)
+    if table.heights is not None:
+        attrs = {h: f' ht="{h:g}" customHeight="1"' if h else "" for h in set(table.heights)}
+        heights = list(map(attrs.__getitem__, table.heights))
+    return _Block(first_row, len(table.rows), columns, pieces, locations, shown, heights)

@@ -66,7 +66,7 @@ class Styles:
     def __init__(self, xml: bytes):
         self.original = xml
         self.text = xml.decode("utf-8")
-        self._xf_cache: dict[tuple[str, bool, bool], int] = {}
+        self._xf_cache: dict[tuple[str, bool, bool, bool], int] = {}
         self._dxf_cache: dict[str, int] = {}
 
     @property
@@ -110,10 +110,12 @@ class Styles:
         self.text = _set_block(self.text, "fonts", fonts, ("fills",))
         return len(fonts) - 1
 
-    def xf(self, fmt: Format, *, bold: bool = False, wrap: bool = False) -> int | None:
-        """The cellXfs index for a number format / bold / wrap; None for plain text."""
-        key = (fmt if fmt != "text" else "", bold, wrap)
-        if key == ("", False, False):
+    def xf(self, fmt: Format, *, bold: bool = False, wrap: bool = False,
+           top: bool = False) -> int | None:
+        """The cellXfs index for a number format / bold / wrap / top alignment; None for
+        plain text.  Wrapped text is always top-aligned."""
+        key = (fmt if fmt != "text" else "", bold, wrap, top and not wrap)
+        if key == ("", False, False, False):
             return None
         if key in self._xf_cache:
             return self._xf_cache[key]
@@ -124,8 +126,12 @@ class Styles:
             attrs += ' applyNumberFormat="1"'
         if bold:
             attrs += ' applyFont="1"'
-        xf = (f'<xf {attrs} applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>'
-              if wrap else f"<xf {attrs}/>")
+        if wrap:
+            xf = f'<xf {attrs} applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>'
+        elif top:
+            xf = f'<xf {attrs} applyAlignment="1"><alignment vertical="top"/></xf>'
+        else:
+            xf = f"<xf {attrs}/>"
         xfs = _inner(self.text, "cellXfs")
         if xf in xfs:
             index = xfs.index(xf)
