@@ -55,6 +55,15 @@ def column_letter(col: int) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
+def column_number(letters: str | bytes) -> int:
+    """"A" -> 1, b"XFD" -> 16384: a column's name as its 1-based number."""
+    n = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        n = n * 26 + ch - 64
+    return n
+
+
 # --- what the core asks a backend to write -------------------------------------------
 
 # How a written value is shown.  Backends map these to number formats.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from sheetsync.workbook import column_letter
+from sheetsync.workbook import column_letter, column_number
 
 # Elements that follow <conditionalFormatting> in CT_Worksheet, in schema order.
 AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
@@ -21,13 +21,6 @@ def _p(prefix: str) -> bytes:
     return re.escape(prefix.encode())
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def extend_dimension(head: bytes, prefix: str, max_row: int, max_col: int) -> bytes:
     """`head` with its <dimension> grown to cover row `max_row`, column `max_col`."""
     m = re.search(rb'<%sdimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"' % _p(prefix),
@@ -37,7 +30,7 @@ def extend_dimension(head: bytes, prefix: str, max_row: int, max_col: int) -> by
     c1, r1 = m.group(1).decode(), int(m.group(2))
     c2 = m.group(3).decode() if m.group(3) else c1
     r2 = int(m.group(4)) if m.group(4) else r1
-    new_c2 = column_letter(max(_col_number(c2), max_col))
+    new_c2 = column_letter(max(column_number(c2), max_col))
     new_r2 = max(r2, max_row)
     ref = f"{c1}{r1}:{new_c2}{new_r2}".encode()
     old = m.group(0)
@@ -118,6 +111,14 @@ def insert_after(tail: bytes, prefix: str, element: bytes, before: tuple[str, ..
             return tail[: m.start()] + element + tail[m.start():]
     end = tail.rindex(b"</%sworksheet>" % prefix.encode())
     return tail[:end] + element + tail[end:]
+
+
+def legacy_drawing_rid(tail: bytes, prefix: str) -> str | None:
+    """The relationship id the sheet's <legacyDrawing> names (its notes' drawing), if
+    it has one; <legacyDrawingHF> (a header/footer picture) is not it."""
+    m = re.search(rb"<%slegacyDrawing(?=[\s/>])[^>]*?\s[\w.-]+:id\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+                  % _p(prefix), tail)
+    return (m.group(1) or m.group(2) or b"").decode() if m else None
 
 
 def cf_xml(rules: list[tuple[str, str, int]], prefix: str, first_priority: int) -> bytes:

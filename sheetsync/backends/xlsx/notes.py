@@ -5,31 +5,30 @@ shows it, and a `<legacyDrawing>` in the sheet pointing at that drawing.  sheets
 writes notes only into a comments part it created itself (author "sheetsync", every
 note starting with NOTE_PREFIX).  When the operator already keeps comments on that
 sheet, their parts are left exactly as they are and no note is added: the finding is
-still in the row's Check cell.
+still in the row's Check cell.  A sheet may have two VML drawings (the notes' and a
+header/footer picture's): the notes' is the one the sheet's `<legacyDrawing>` names.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
 from operator import add, sub
 
+from defusedxml import ElementTree
+
 from sheetsync.backends.xlsx.deflate import Streamed
+from sheetsync.backends.xlsx.furniture import insert_after, legacy_drawing_rid
+from sheetsync.backends.xlsx.opc import CT, MAIN_NS, REL_NS, RT, local
+from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.sheetxml import SheetXml
 from sheetsync.backends.xlsx.xmltext import plain, text_xml
 from sheetsync.workbook import column_letter
 
 AUTHOR = "sheetsync"
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-COMMENTS_TYPE = REL_NS + "/comments"
-VML_TYPE = REL_NS + "/vmlDrawing"
-COMMENTS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
-VML_CT = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 # Elements after <legacyDrawing> in CT_Worksheet: it goes before the first of these.
 AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                 "webPublishItems", "tableParts", "extLst")
@@ -47,44 +46,23 @@ _SHAPE = ('<v:shape id="_x0000_s%d" type="#_x0000_t202" style="position:absolute
           "</x:ClientData></v:shape>")
 
 
-@dataclass
-class NoteParts:
-    """What writing the notes of one sheet changes in the package.
+def _is_ours(zf: zipfile.ZipFile, part: str) -> bool:
+    """True when comments `part` was written by sheetsync: no author but AUTHOR.
 
-    `drawing_rid`, when set, is the relationship of a new drawing the sheet itself
-    must name (see `link_drawing`).
+    Read only as far as the end of its authors list (a part may hold 50,000 notes).
     """
-
-    replace: dict[str, bytes | Streamed] = field(default_factory=dict)
-    add: dict[str, bytes | Streamed] = field(default_factory=dict)
-    drawing_rid: str | None = None
-    content_types: list[str] = field(default_factory=list)    # elements for [Content_Types]
-
-
-def rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
-
-
-def _targets(rels: str, folder: str) -> dict[str, tuple[str, str]]:
-    """Relationship type suffix -> (Id, part name) for one sheet's rels."""
-    out = {}
-    for m in re.finditer(r"<Relationship\b[^>]*>", rels):
-        tag = m.group(0)
-        rid = re.search(r'\bId="([^"]+)"', tag)
-        kind = re.search(r'\bType="([^"]+)"', tag)
-        target = re.search(r'\bTarget="([^"]+)"', tag)
-        if rid and kind and target:
-            t = target.group(1)
-            name = t.lstrip("/") if t.startswith("/") else posixpath.normpath(
-                posixpath.join(folder, t))
-            out[kind.group(1).rsplit("/", 1)[-1]] = (rid.group(1), name)
-    return out
-
-
-def _is_ours(comments: bytes) -> bool:
-    authors = re.findall(rb"<author>([^<]*)</author>", comments)
-    return authors in ([], [AUTHOR.encode()])
+    authors: list[str] = []
+    try:
+        with zf.open(part) as fh:
+            for _event, el in ElementTree.iterparse(fh, events=("end",), forbid_dtd=True):
+                name = local(el.tag)
+                if name == "author":
+                    authors.append(el.text or "")
+                elif name in ("authors", "commentList"):
+                    break
+    except Exception:               # not readable XML: not ours to touch
+        return False
+    return authors in ([], [AUTHOR])
 
 
 @dataclass
@@ -160,58 +138,79 @@ def _parts(notes: dict[tuple[int, int], str]) -> tuple[Streamed, Streamed]:
             Streamed(vml_xml(columns), size_hint=len(notes) * 620))
 
 
-def _free(names: set[str], pattern: str) -> str:
-    n = 1
-    while pattern.format(n) in names:
-        n += 1
-    return pattern.format(n)
+@dataclass
+class SheetNotes:
+    """The notes of one sheet on their way into the package.
 
-
-def write_notes(zf: zipfile.ZipFile, names: set[str], part: str,
-                notes: dict[tuple[int, int], str]) -> NoteParts | None:
-    """The package changes that put `notes` on sheet `part`; None to leave notes alone.
-
-    Needs only the sheet's relationships, not its XML: a new drawing is linked from
-    the sheet later, by `link_drawing`.
+    The comments part is known from the sheet's relationships; the drawing that shows
+    the notes is the one the sheet's own `<legacyDrawing>` names, which only the sheet's
+    tail tells (a header/footer picture has a VML drawing too, named by
+    `<legacyDrawingHF>`: never ours).  So the drawing is rendered under a new part name
+    and linked provisionally; once the sheet has been patched, `settle` keeps it, moves
+    it onto the drawing the sheet already names, or takes the notes back.
     """
-    rels_part = rels_name(part)
-    rels = zf.read(rels_part).decode("utf-8") if rels_part in names else ""
-    folder = posixpath.dirname(part)
-    found = _targets(rels, folder)
-    out = NoteParts()
-    if "comments" in found:
-        comments_part = found["comments"][1]
-        if comments_part not in names or not _is_ours(zf.read(comments_part)):
-            return None                      # the operator's comments: not ours to touch
-        vml = found.get("vmlDrawing")
-        if vml is None:
+
+    sheet: str
+    comments: str                       # the comments part written (ours, or new)
+    comments_new: bool
+    drawing: str                        # the drawing part rendered (new, provisional)
+    drawing_rid: str                    # its provisional relationship from the sheet
+    data: tuple[Streamed, Streamed]     # the comments part, the drawing part
+    found_rid: str | None = None        # the <legacyDrawing> the sheet had, if any
+    linked: bool = False                # the sheet's tail was read
+
+    def link(self, sheet: SheetXml) -> None:
+        """Have the sheet name the notes' drawing unless it names a legacy drawing."""
+        def edit(tail: bytes) -> bytes:
+            self.linked = True
+            self.found_rid = legacy_drawing_rid(tail, sheet.prefix)
+            if self.found_rid is not None:
+                return tail
+            tag = (f'<{sheet.prefix}legacyDrawing xmlns:r="{REL_NS}"'
+                   f' r:id="{self.drawing_rid}"/>').encode()
+            return insert_after(tail, sheet.prefix, tag, AFTER_LEGACY)
+        sheet.add_tail_edit(edit)
+
+    def settle(self, pkg: Package) -> tuple[str, str] | None:
+        """Decide where the drawing goes once the sheet is patched: None when the notes
+        are kept as rendered; (new name, existing part) to write the drawing over the
+        one the sheet names; ("", "") when the notes are taken back."""
+        assert self.linked, "settle() before the sheet was patched"
+        if self.found_rid is None:
             return None
-        out.replace[comments_part], out.replace[vml[1]] = _parts(notes)
-        return out
-    if not notes or "vmlDrawing" in found:
-        return None                          # nothing to say, or a drawing we did not make
-    root = posixpath.dirname(folder)         # e.g. "xl"
-    comments_part = _free(names, posixpath.join(root, "comments{}.xml"))
-    vml_part = _free(names, posixpath.join(root, "drawings", "vmlDrawing{}.vml"))
-    ids = [int(x) for x in re.findall(r'\bId="rId(\d+)"', rels)]
-    c_id, v_id = f"rId{max(ids, default=0) + 1}", f"rId{max(ids, default=0) + 2}"
-    new = (f'<Relationship Id="{c_id}" Type="{COMMENTS_TYPE}" Target="/{comments_part}"/>'
-           f'<Relationship Id="{v_id}" Type="{VML_TYPE}" Target="/{vml_part}"/>')
-    if rels:
-        end = rels.rindex("</Relationships>")
-        out.replace[rels_part] = (rels[:end] + new + rels[end:]).encode("utf-8")
+        pkg.drop_part(self.drawing)
+        existing = pkg.rels(self.sheet).get(self.found_rid)
+        if (self.comments_new or existing is None or existing.part not in pkg.parts
+                or not existing.reltype.endswith("/vmlDrawing")):
+            if self.comments_new:       # the operator's own legacy drawing (form controls)
+                pkg.drop_part(self.comments)
+            return ("", "")
+        return (self.drawing, existing.part)
+
+
+def plan_notes(zf: zipfile.ZipFile, pkg: Package, part: str,
+               notes: dict[tuple[int, int], str]) -> SheetNotes | None:
+    """The notes of sheet `part` made ready to write; None to leave its notes alone.
+
+    Needs only the package model and the sheet's comments part, not the sheet's XML:
+    the drawing is linked from the sheet as it is patched (`SheetNotes.link`).
+    """
+    found = pkg.rels(part).of_type(RT.COMMENTS)
+    if found:
+        comments = found[0].part
+        if comments not in pkg.parts or not _is_ours(zf, comments):
+            return None                      # the operator's comments: not ours to touch
+        new = False
+    elif not notes:
+        return None
     else:
-        out.add[rels_part] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                              '<Relationships xmlns="http://schemas.openxmlformats.org/package'
-                              f'/2006/relationships">{new}</Relationships>').encode()
-    out.add[comments_part], out.add[vml_part] = _parts(notes)
-    out.content_types = [f'<Override PartName="/{comments_part}" ContentType="{COMMENTS_CT}"/>',
-                         f'<Default Extension="vml" ContentType="{VML_CT}"/>']
-    out.drawing_rid = v_id
-    return out
-
-
-def link_drawing(sheet: SheetXml, rid: str) -> None:
-    """Name the notes' drawing (relationship `rid`) in the sheet: <legacyDrawing>."""
-    tag = f'<{sheet.prefix}legacyDrawing xmlns:r="{REL_NS}" r:id="{rid}"/>'.encode()
-    sheet.insert_after_data(tag, AFTER_LEGACY)
+        root = posixpath.dirname(posixpath.dirname(part))      # e.g. "xl"
+        comments = pkg.free_name(posixpath.join(root, "comments{}.xml"))
+        pkg.add_part(comments, CT.COMMENTS)
+        pkg.add_relationship(part, RT.COMMENTS, comments)
+        new = True
+    root = posixpath.dirname(posixpath.dirname(part))
+    drawing = pkg.free_name(posixpath.join(root, "drawings", "vmlDrawing{}.vml"))
+    pkg.add_part(drawing, CT.VML_DRAWING)
+    rid = pkg.add_relationship(part, RT.VML_DRAWING, drawing)
+    return SheetNotes(part, comments, new, drawing, rid, _parts(notes))

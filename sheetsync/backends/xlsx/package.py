@@ -1,187 +1,381 @@
-"""The .xlsx zip as a package: raw member copies, atomic replace, Excel's lock file.
+"""One model of an .xlsx package: its parts, their content types and relationships.
 
-Members sync does not own are copied as their compressed bytes, untouched, so every
-part the operator's Excel wrote (drawings, x14 validations, macros...) survives byte
-for byte and nothing is decompressed for nothing.  Big parts sync writes arrive
-deflated already (see deflate.py) and are written as they are.  The new file is
-written beside the original and moved over it in one rename: a crash leaves the
-original as it was.
+Read once per run, as python-docx's `opc` package reads a .docx: `[Content_Types].xml`,
+every `.rels` part and `workbook.xml` are parsed with defusedxml into the small model
+below; every other part (sheets, drawings, macros...) is only a name here and stays
+the bytes it was.  Changes are edits of those few parts (see `opc.XmlPart`): a new
+relationship is one element inserted before `</Relationships>`, a new sheet one
+`<sheet>` before `</sheets>`; unchanged parts come back byte for byte.
+
+The API, for every module that needs the package::
+
+    pkg = Package.open(zf, path)            # a zipfile.ZipFile of the workbook
+    pkg.parts                               # part name -> content type, in zip order
+    pkg.sheets                              # sheet name -> worksheet part, in tab order
+    pkg.sheet_part("Pipeline")              # "xl/worksheets/sheet1.xml" (None if absent)
+    pkg.rels("xl/worksheets/sheet1.xml")    # Relationships: rId -> Relationship
+    pkg.rels(part).of_type(RT.COMMENTS)     # [Relationship(rid, reltype, target, part)]
+    pkg.workbook.date1904, pkg.styles_part
+    name = pkg.free_name("xl/charts/chart{}.xml")         # first unused number
+    pkg.add_part(name, CT.CHART, data)                    # data: bytes, or None when
+                                                          # the caller writes it itself
+    rid = pkg.add_relationship(source, RT.CHART, name)    # target written relative
+    pkg.add_sheet("Findings")               # a new worksheet part, linked and typed
+    pkg.set_defined_name("_xlnm.Print_Titles", "'Metrics'!$1:$1", sheet="Metrics")
+    pkg.changed_parts()                     # name -> bytes of each new or edited part
+
+Part names are zip member names without the leading slash.  Parts sheetsync adds are
+named, typed and linked as Excel does (`xl/comments1.xml`, a relative `Target`, an
+`Override` or extension `Default`, a fresh `rIdN`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
-import errno
-import os
-import shutil
-import struct
-import tempfile
+import posixpath
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
-from sheetsync.backends.xlsx.deflate import Deflated
-from sheetsync.errors import LockedError, WriteError
+from sheetsync.backends.xlsx.opc import (
+    CONTENT_TYPES,
+    CT,
+    DEFAULT_EXTENSIONS,
+    PACKAGE_RELS,
+    PKG_REL_NS,
+    RT,
+    XML_DECLARATION,
+    Element,
+    XmlPart,
+    relative_target,
+    rels_part,
+    resolve,
+)
+from sheetsync.backends.xlsx.workbookxml import WorkbookXml
+from sheetsync.errors import SourceError
 
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-
-
-def excel_lock(path: Path) -> Path | None:
-    """Excel's owner file (~$name) beside `path`, if Excel has the workbook open."""
-    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])):
-        if candidate.exists() and candidate != path:
-            return candidate
-    lo = path.with_name(f".~lock.{path.name}#")          # LibreOffice's lock file
-    return lo if lo.exists() else None
-
-
-def refuse_if_open(path: Path, force: bool) -> None:
-    lock = excel_lock(path)
-    if lock is not None and not force:
-        raise LockedError(
-            f"{path.name} is open in Excel or LibreOffice ({lock.name} is beside it); close it"
-            " and run again, or use --force if nobody has it open"
-        )
+WORKBOOK = "xl/workbook.xml"
+MAX_SMALL_PART = 64 << 20       # a .rels or [Content_Types].xml bigger than this is not real
 
 
-def copy_member(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one member's compressed bytes as they are (no inflate, no deflate)."""
-    assert dst.fp is not None
-    data = _raw(src, info)
-    out = copy.copy(info)
-    out.flag_bits &= ~0x08                      # sizes go in the local header, no descriptor
-    out.extra = b""
-    out.header_offset = dst.fp.tell()
-    dst.fp.write(out.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT))
-    dst.fp.write(data)
-    dst.filelist.append(out)
-    dst.NameToInfo[out.filename] = out
-    dst.start_dir = dst.fp.tell()
-    dst._didModify = True  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class Relationship:
+    """One relationship: its id, type, target as written and the part it points at
+    ("" for an external target such as a web address)."""
+
+    rid: str
+    reltype: str
+    target: str
+    part: str
+    external: bool = False
 
 
-Part = bytes | Deflated         # a small part as is, or a big one deflated already
-BIG_PART = 1 << 20
+def _same_type(a: str, b: str) -> bool:
+    """Relationship types match on their last segment (Strict and Transitional alike)."""
+    return a == b or a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
 
 
-def level_for(size: int) -> int:
-    """Big parts (a long lead log) deflate fast; small ones compress well."""
-    return 1 if size > BIG_PART else 6
+class Relationships:
+    """The relationships of one source part ("" is the package), by id, in order."""
 
-
-def rewrite(src_path: Path, dst_path: Path, replace: dict[str, Part],
-            add: dict[str, Part]) -> bool:
-    """Write `dst_path`: the members of `src_path` in order, `replace`d ones anew, `add` last.
-
-    Returns False when the new file turned out to hold exactly the old members (every
-    rewritten one deflated to the very bytes it had): there is then nothing to replace.
-    """
-    same = not add
-    with zipfile.ZipFile(src_path) as src, zipfile.ZipFile(dst_path, "w") as dst:
-        for info in src.infolist():
-            if info.filename in replace:
-                new = _write(dst, info.filename, replace[info.filename], info)
-                same = same and _same_member(src, info, dst, new)
-            elif info.flag_bits & 0x1:          # encrypted member: not ours to touch
-                raise WriteError(f"{src_path.name}: part {info.filename} is encrypted")
-            else:
-                copy_member(src, dst, info)
-        for name, data in add.items():
-            _write(dst, name, data, None)
-    return not same
-
-
-def _write(dst: zipfile.ZipFile, name: str, data: Part,
-           like: zipfile.ZipInfo | None) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=like.date_time if like else (1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = like.external_attr if like else 0o600 << 16
-    if isinstance(data, bytes):
-        dst.writestr(info, data, compresslevel=level_for(len(data)))
-        return info
-    assert dst.fp is not None
-    info.CRC, info.file_size, info.compress_size = data.crc, data.size, len(data.data)
-    info.header_offset = dst.fp.tell()
-    dst.fp.write(info.FileHeader())             # ZIP64 sizes when they need it
-    dst.fp.write(data.data)
-    dst.filelist.append(info)
-    dst.NameToInfo[name] = info
-    dst.start_dir = dst.fp.tell()
-    dst._didModify = True  # type: ignore[attr-defined]
-    return info
-
-
-def _raw(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's compressed bytes as stored."""
-    fp = zf.fp
-    assert fp is not None
-    fp.seek(info.header_offset)
-    header = _LOCAL_HEADER.unpack(fp.read(_LOCAL_HEADER.size))
-    fp.seek(info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1])
-    return fp.read(info.compress_size)
-
-
-def _same_member(src: zipfile.ZipFile, old: zipfile.ZipInfo, dst: zipfile.ZipFile,
-                 new: zipfile.ZipInfo) -> bool:
-    """True when the member just written holds the very bytes the old one had."""
-    if (old.CRC, old.file_size, old.compress_size) != (new.CRC, new.file_size,
-                                                       new.compress_size):
-        return False
-    assert dst.fp is not None
-    end = dst.fp.tell()
-    try:
-        return _raw(dst, new) == _raw(src, old)    # the new file is open for reading too
-    finally:
-        dst.fp.seek(end)
-
-
-@dataclass
-class Target:
-    """The temp file a rewrite goes to; clear `keep` to leave the original in place."""
-
-    path: Path
-    keep: bool = True
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Target]:
-    """A temp file beside `path`; on success (and `keep`) it replaces `path` in one rename."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".sheetsync-tmp",
-                                        dir=path.parent)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    os.close(fd)
-    target = Target(Path(tmp_name))
-    tmp = target.path
-    try:
-        yield target
-        if not target.keep:
+    def __init__(self, source: str, xml: XmlPart | None, names: dict[str, str]) -> None:
+        self.source = source
+        self.name = rels_part(source) if source else PACKAGE_RELS
+        self.xml = xml
+        self._by_id: dict[str, Relationship] = {}
+        self._elements: dict[str, Element] = {}
+        self._added: list[Relationship] = []
+        if xml is None or not xml.elements:
             return
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        for el in xml.children(xml.root, "Relationship"):
+            rid, target = el.attrib.get("Id", ""), el.attrib.get("Target", "")
+            external = el.attrib.get("TargetMode", "") == "External"
+            part = "" if external else resolve(source, target, names)
+            self._by_id[rid] = Relationship(rid, el.attrib.get("Type", ""), target, part,
+                                            external)
+            self._elements[rid] = el
+
+    def __getitem__(self, rid: str) -> Relationship:
+        return self._by_id[rid]
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._by_id
+
+    def __iter__(self) -> Iterator[Relationship]:
+        return iter(list(self._by_id.values()))
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, rid: str) -> Relationship | None:
+        return self._by_id.get(rid)
+
+    def of_type(self, reltype: str) -> list[Relationship]:
+        """Every relationship of `reltype`, in order (a sheet may have two vmlDrawings)."""
+        return [r for r in self._by_id.values() if _same_type(r.reltype, reltype)]
+
+    def next_rid(self) -> str:
+        """A fresh id: one past the highest rIdN, as Excel numbers them."""
+        numbers = [int(r[3:]) for r in self._by_id if r.startswith("rId") and r[3:].isdigit()]
+        n = max(numbers, default=0) + 1
+        while f"rId{n}" in self._by_id:
+            n += 1
+        return f"rId{n}"
+
+    def add(self, reltype: str, part: str) -> str:
+        """Link `part` from the source with a relative target; the new id."""
+        rid = self.next_rid()
+        rel = Relationship(rid, reltype, relative_target(self.source or "/", part)
+                           if self.source else part, part)
+        self._by_id[rid] = rel
+        self._added.append(rel)
+        return rid
+
+    def remove(self, rid: str) -> None:
+        """Drop relationship `rid` (one added in this run, or one read)."""
+        rel = self._by_id.pop(rid)
+        if rel in self._added:
+            self._added.remove(rel)
+        elif self.xml is not None:
+            self.xml.remove(self._elements.pop(rid))
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._added) or (self.xml is not None and self.xml.changed)
+
+    @property
+    def exists(self) -> bool:
+        """True when the package holds (or will hold) this .rels part."""
+        return self.xml is not None or bool(self._added)
+
+    def bytes(self) -> bytes:
+        """The .rels part: the original with the new relationships added before its end."""
+        pre = self.xml.prefix(self.xml.root) if self.xml is not None else ""
+        new = "".join(f'<{pre}Relationship Id="{r.rid}" Type="{r.reltype}"'
+                      f" Target={quoteattr(r.target)}/>" for r in self._added)
+        if self.xml is None:
+            return (f'{XML_DECLARATION}<Relationships xmlns="{PKG_REL_NS}">{new}'
+                    "</Relationships>").encode()
+        return self.xml.bytes((self.xml.append_edit(self.xml.root, new),) if new else ())
 
 
-def _write_error(path: Path, exc: OSError) -> WriteError:
-    if exc.errno == errno.ENOSPC:
-        why = "the disk is full; free some space and run again"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = f"the folder {path.parent} is read-only; sync a copy in a folder you can write"
-    else:
-        why = exc.strerror or str(exc)
-    return WriteError(f"{path.name} was not changed: {why}")
+class ContentTypes:
+    """[Content_Types].xml: a content type per extension (Default) or part (Override)."""
+
+    def __init__(self, xml: XmlPart) -> None:
+        self.xml = xml
+        self.defaults: dict[str, str] = {}
+        self.overrides: dict[str, str] = {}
+        self._overrides: dict[str, Element] = {}
+        if xml.elements:
+            for el in xml.children(xml.root):
+                if el.name == "Default":
+                    self.defaults[el.attrib.get("Extension", "").lower()] = el.attrib.get(
+                        "ContentType", "")
+                elif el.name == "Override":
+                    key = el.attrib.get("PartName", "").lstrip("/").lower()
+                    self.overrides[key] = el.attrib.get("ContentType", "")
+                    self._overrides[key] = el
+
+    def of(self, part: str) -> str | None:
+        """The content type of `part`, if the package declares one."""
+        found = self.overrides.get(part.lower())
+        if found is None:
+            found = self.defaults.get(posixpath.splitext(part)[1][1:].lower())
+        return found
+
+    def add(self, part: str, content_type: str) -> None:
+        """Declare `part`'s type as Excel would: by extension for images and drawings
+        (vml, png...), by an Override for XML parts."""
+        if self.of(part) == content_type:
+            return
+        ext = posixpath.splitext(part)[1][1:].lower()
+        element = self.xml.prefix(self.xml.root)
+        if ext not in self.defaults and DEFAULT_EXTENSIONS.get(ext) == content_type:
+            self.defaults[ext] = content_type
+            self.xml.append_child(self.xml.root, f"<{element}Default Extension={quoteattr(ext)}"
+                                  f" ContentType={quoteattr(content_type)}/>")
+            return
+        self.remove(part)
+        self.overrides[part.lower()] = content_type
+        self.xml.append_child(self.xml.root, f'<{element}Override PartName="/{part}"'
+                              f" ContentType={quoteattr(content_type)}/>")
+
+    def remove(self, part: str) -> None:
+        """Forget `part`'s Override, if it has one."""
+        key = part.lower()
+        if key in self._overrides:
+            self.xml.remove(self._overrides.pop(key))
+        self.overrides.pop(key, None)
+
+
+def _read_xml(zf: zipfile.ZipFile, name: str, path: Path) -> XmlPart:
+    info = zf.getinfo(name)
+    if info.file_size > MAX_SMALL_PART:
+        raise SourceError(f"{path.name}: part {name} is far bigger than any workbook's;"
+                          " open it in Excel and save it again")
+    try:
+        return XmlPart.parse(name, zf.read(info))
+    except ValueError as exc:
+        raise SourceError(f"{path.name}: {exc}; open it in Excel and save it again") from exc
+
+
+def workbook_part_name(zf: zipfile.ZipFile) -> str:
+    """The workbook part: where the package's officeDocument relationship points
+    (xl/workbook.xml nearly always, and that when the package does not say)."""
+    if PACKAGE_RELS not in zf.NameToInfo or zf.getinfo(PACKAGE_RELS).file_size > 1 << 20:
+        return WORKBOOK
+    try:
+        xml = XmlPart.parse(PACKAGE_RELS, zf.read(PACKAGE_RELS))
+    except ValueError:
+        return WORKBOOK
+    names = {n.lower(): n for n in zf.NameToInfo}
+    rels = Relationships("", xml, names)
+    found = [r.part for r in rels.of_type(RT.OFFICE_DOCUMENT) if r.part in zf.NameToInfo]
+    return found[0] if found else WORKBOOK
+
+
+class Package:
+    """An .xlsx package as sheetsync reads and changes it (see the module docstring)."""
+
+    def __init__(self, path: Path, members: list[str], types: XmlPart,
+                 rels: dict[str, XmlPart], workbook_name: str, workbook: XmlPart) -> None:
+        self.path = path
+        self._lower = {n.lower(): n for n in members}
+        self.content_types = ContentTypes(types)
+        self.parts: dict[str, str | None] = {n: self.content_types.of(n) for n in members
+                                             if not n.endswith("/")}
+        self._rels: dict[str, Relationships] = {}
+        for name, xml in rels.items():
+            source = _source_of(name)
+            self._rels[source] = Relationships(source, xml, self._lower)
+        self.workbook_name = workbook_name
+        self.workbook = WorkbookXml(workbook)
+        self.new_parts: dict[str, bytes | None] = {}
+        book_rels = self.rels(workbook_name)
+        self.sheets: dict[str, str] = {}
+        for sheet in self.workbook.sheets:
+            rel = book_rels.get(sheet.rid)
+            if rel is not None and not rel.external:
+                self.sheets[sheet.name] = rel.part
+
+    @classmethod
+    def open(cls, zf: zipfile.ZipFile, path: Path) -> Package:
+        """Read the package's model from an open zip (SourceError when it is unreadable)."""
+        members = [i.filename for i in zf.infolist()]
+        types = (_read_xml(zf, CONTENT_TYPES, path) if CONTENT_TYPES in zf.NameToInfo
+                 else XmlPart.parse(CONTENT_TYPES, XML_DECLARATION.encode() +
+                                    b'<Types xmlns="http://schemas.openxmlformats.org/package'
+                                    b'/2006/content-types"></Types>'))
+        rels = {n: _read_xml(zf, n, path) for n in members
+                if n.lower().endswith(".rels") and not n.endswith("/")}
+        book = workbook_part_name(zf)
+        if book not in zf.NameToInfo:
+            raise SourceError(f"{path.name}: has no workbook part; give the .xlsx workbook")
+        try:
+            return cls(path, members, types, rels, book, _read_xml(zf, book, path))
+        except (ValueError, IndexError) as exc:
+            raise SourceError(f"{path.name}: its package parts are not as Excel writes them"
+                              f" ({exc}); open it in Excel and save it again") from exc
+
+    # -- reading ---------------------------------------------------------------------------
+    def rels(self, source: str) -> Relationships:
+        """The relationships of part `source` ("" for the package's own), perhaps none."""
+        found = self._rels.get(source)
+        if found is None:
+            found = self._rels[source] = Relationships(source, None, self._lower)
+        return found
+
+    def sheet_part(self, name: str) -> str | None:
+        """The worksheet part of sheet `name`, when the package holds it."""
+        part = self.sheets.get(name)
+        return part if part is not None and part in self.parts else None
+
+    @property
+    def date1904(self) -> bool:
+        return self.workbook.date1904
+
+    @property
+    def styles_part(self) -> str | None:
+        found = [r.part for r in self.rels(self.workbook_name).of_type(RT.STYLES)]
+        return found[0] if found and found[0] in self.parts else None
+
+    def __contains__(self, part: object) -> bool:
+        return isinstance(part, str) and part.lower() in self._lower
+
+    # -- changing --------------------------------------------------------------------------
+    def free_name(self, pattern: str) -> str:
+        """`pattern` ("xl/comments{}.xml") with the first number no part has yet."""
+        n = 1
+        while pattern.format(n) in self:
+            n += 1
+        return pattern.format(n)
+
+    def add_part(self, name: str, content_type: str, data: bytes | None = None) -> None:
+        """A new part with its content type; `data` None when the caller writes its bytes
+        (a big part deflated as it is rendered)."""
+        if name in self:
+            raise ValueError(f"part {name} already exists")
+        self.parts[name] = content_type
+        self._lower[name.lower()] = name
+        self.content_types.add(name, content_type)
+        self.new_parts[name] = data
+
+    def drop_part(self, name: str) -> None:
+        """Take back a part added in this run, with the relationships to and from it."""
+        self.new_parts.pop(name)
+        self.parts.pop(name)
+        self._lower.pop(name.lower())
+        self.content_types.remove(name)
+        self._rels.pop(name, None)
+        for rels in self._rels.values():
+            for rel in rels:
+                if rel.part == name:
+                    rels.remove(rel.rid)
+
+    def add_relationship(self, source: str, reltype: str, target: str) -> str:
+        """Link part `target` from part `source` (a relative Target); the new rId."""
+        return self.rels(source).add(reltype, target)
+
+    def remove_relationship(self, source: str, rid: str) -> None:
+        self.rels(source).remove(rid)
+
+    def add_sheet(self, name: str) -> str:
+        """A new worksheet at the end of the workbook, linked and typed; its part name.
+        The caller writes the part's bytes."""
+        folder = posixpath.dirname(self.workbook_name)
+        part = self.free_name(posixpath.join(folder, "worksheets", "sheet{}.xml"))
+        self.add_part(part, CT.WORKSHEET)
+        rid = self.add_relationship(self.workbook_name, RT.WORKSHEET, part)
+        self.workbook.add_sheet(name, rid)
+        self.sheets[name] = part
+        return part
+
+    def set_defined_name(self, name: str, value: str, *, sheet: str | None = None) -> None:
+        """Define `name` as `value` in the workbook (local to `sheet` when given, as
+        print titles are), replacing the definition it has."""
+        self.workbook.set_defined_name(name, value, sheet)
+
+    def changed_parts(self) -> dict[str, bytes]:
+        """Each package part this run edited or added with bytes, as it is to be written."""
+        out: dict[str, bytes] = {}
+        if self.content_types.xml.changed or CONTENT_TYPES not in self.parts:
+            out[CONTENT_TYPES] = self.content_types.xml.bytes()
+        if self.workbook.changed:
+            out[self.workbook_name] = self.workbook.bytes()
+        for rels in self._rels.values():
+            if rels.changed:
+                out[rels.name] = rels.bytes()
+        for name, data in self.new_parts.items():
+            if data is not None:
+                out[name] = data
+        return out
+
+
+def _source_of(rels_name: str) -> str:
+    """The part whose relationships a .rels part holds ("" for _rels/.rels)."""
+    folder, base = posixpath.split(rels_name)
+    if posixpath.basename(folder) != "_rels":
+        return rels_name                # not where a .rels belongs: nobody's
+    return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])

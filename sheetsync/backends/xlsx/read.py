@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import cast
 
 from sheetsync.backends import Reading
+from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.safety import fail, open_package
-from sheetsync.backends.xlsx.scan import BookMap, SheetScan, book_map, scan_sheet
+from sheetsync.backends.xlsx.scan import SheetScan, scan_sheet
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
 
@@ -48,21 +49,22 @@ def begin_reading(path: Path, wanted: Callable[[str], bool] | None = None) -> Re
 class _Prepared:
     path: Path
     wanted: Callable[[str], bool] | None
-    layout: BookMap
+    sheets: dict[str, str]          # sheet name -> worksheet part, in tab order
+    date1904: bool
     scans: dict[str, SheetScan]
 
 
 def _prepare(path: Path, wanted: Callable[[str], bool] | None) -> _Prepared:
     zf = open_package(path)
     try:
-        layout = book_map(path, zf)
+        pkg = Package.open(zf, path)
         scans: dict[str, SheetScan] = {}
-        for name, part in layout.parts.items():
+        for name, part in pkg.sheets.items():
             if (wanted is None or wanted(name)) and part in zf.NameToInfo:
                 scans[name] = scan_sheet(path, zf, part, name)
     finally:
         zf.close()
-    return _Prepared(path, wanted, layout, scans)
+    return _Prepared(path, wanted, pkg.sheets, pkg.date1904, scans)
 
 
 def _finish(prepared: _Prepared) -> RawWorkbook:
@@ -73,7 +75,7 @@ def _finish(prepared: _Prepared) -> RawWorkbook:
         if grid is not None and scan.errors:
             _put_errors(grid, scan)
     return RawWorkbook(source=str(path), sheets=sheets, title=path.name,
-                       date1904=prepared.layout.date1904, all_sheets=list(prepared.layout.parts))
+                       date1904=prepared.date1904, all_sheets=list(prepared.sheets))
 
 
 def _calamine_grids(path: Path, wanted: Callable[[str], bool] | None) -> dict[str, Grid]:

@@ -10,12 +10,11 @@ in bounded chunks, with a running count of the real bytes.
 
 from __future__ import annotations
 
-import posixpath
-import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sheetsync.backends.xlsx.package import workbook_part_name
 from sheetsync.errors import SourceError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -30,9 +29,6 @@ CHUNK = 1 << 20
 HEAD = 2048
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKSHEET_DIR = "worksheets/"
-WORKBOOK = "xl/workbook.xml"
-OFFICE_DOCUMENT = re.compile(rb'<Relationship\b[^>]*?Type="[^"]*/officeDocument"[^>]*>')
-TARGET = re.compile(rb'\bTarget="([^"]+)"')
 
 
 def fail(path: Path, why: str) -> SourceError:
@@ -93,20 +89,6 @@ def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Itera
         raise
     except Exception as exc:        # BadZipFile (bad CRC, lying size), zlib.error...
         raise _damaged(path) from exc
-
-
-def workbook_part(zf: zipfile.ZipFile) -> str:
-    """The workbook part's name: where _rels/.rels points (xl/workbook.xml nearly always)."""
-    if "_rels/.rels" not in zf.NameToInfo or zf.getinfo("_rels/.rels").file_size > 1 << 20:
-        return WORKBOOK
-    with zf.open("_rels/.rels") as fh:
-        rels = fh.read(1 << 20)
-    rel = OFFICE_DOCUMENT.search(rels)
-    target = TARGET.search(rel.group(0)) if rel else None
-    if target is None:
-        return WORKBOOK
-    name = posixpath.normpath(target.group(1).decode("utf-8", "replace").lstrip("/"))
-    return name if name in zf.NameToInfo else WORKBOOK
 
 
 def _damaged(path: Path) -> SourceError:
@@ -186,7 +168,7 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
     if "xl/workbook.bin" in names:
         raise fail(path, "is an Excel Binary Workbook (.xlsb); open it in Excel and save it as"
                    " an Excel Workbook (.xlsx)")
-    if workbook_part(zf) not in names:
+    if workbook_part_name(zf) not in names:
         what = "a Word document" if "word/document.xml" in names else (
             "a PowerPoint file" if "ppt/presentation.xml" in names else "not an Excel workbook")
         raise fail(path, f"is a zip archive but {what}; give the .xlsx workbook instead")

@@ -1,4 +1,4 @@
-"""What calamine does not tell: where each sheet lives, error cells, and the used range.
+"""What calamine does not tell: error cells and the used range.
 
 calamine turns an error cell (`#REF!`, `#DIV/0!`) into "" and builds each sheet as one
 dense block from A1 to the furthest cell with a value, so a stray value in XFD1048576
@@ -9,17 +9,16 @@ over a sheet's XML, with byte searches rather than a parser (it is the hot path 
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defusedxml import ElementTree
+from sheetsync.backends.xlsx.safety import fail, stream_part
+from sheetsync.workbook import CellError, column_number
 
-from sheetsync.backends.xlsx.safety import fail, stream_part, workbook_part
-from sheetsync.workbook import CellError
+col_number = column_number
 
 MAX_CELLS = 20_000_000            # ~800 MB as calamine cells plus Python lists
 REF = re.compile(rb'r="([A-Z]{1,3})(\d+)"')
@@ -28,7 +27,6 @@ SPILL = 4 << 20                   # a cell this long is cut through rather than 
 _UNUSUAL: dict[int, re.Pattern[bytes]] = {}
 VALUE = re.compile(rb"<v>([^<]*)</v>")
 ERROR_MARK = b't="e"'
-TRUE_WORDS = {"1", "true", "on"}
 
 
 @dataclass
@@ -38,58 +36,6 @@ class SheetScan:
     max_row: int = 0                  # an upper bound on the last row with a value
     max_col: int = 0                  # an upper bound on the last column with a value
     errors: dict[tuple[int, int], CellError] = field(default_factory=dict)
-
-
-@dataclass
-class BookMap:
-    """workbook.xml as the reader needs it: sheet name -> zip part, and the date system."""
-
-    parts: dict[str, str]
-    date1904: bool = False
-
-
-def col_number(letters: bytes) -> int:
-    """A1 column letters as a 1-based number (b"A" -> 1, b"XFD" -> 16384)."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def book_map(path: Path, zf: zipfile.ZipFile) -> BookMap:
-    """Sheet names and their worksheet parts, from workbook.xml and its relationships.
-
-    Matches elements by local name so Transitional and Strict Open XML read alike.
-    """
-    book_part = workbook_part(zf)
-    folder, file = posixpath.split(book_part)
-    try:
-        book = ElementTree.fromstring(zf.read(book_part))
-        rels_name = posixpath.join(folder, "_rels", file + ".rels")
-        rels = ElementTree.fromstring(zf.read(rels_name)) if rels_name in zf.NameToInfo else None
-    except Exception as exc:       # ParseError, DTDForbidden, EntitiesForbidden...
-        raise fail(path, "its workbook part is not readable XML; open it in Excel and save"
-                   " it again") from exc
-    targets: dict[str, str] = {}
-    for rel in rels if rels is not None else []:
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = posixpath.normpath(posixpath.join(folder, target))
-        targets[rel.get("Id", "")] = part
-    parts: dict[str, str] = {}
-    date1904 = False
-    for el in book.iter():
-        local = el.tag.rsplit("}", 1)[-1]
-        if local == "workbookPr" and "date1904" in el.attrib:   # x15:workbookPr has none
-            date1904 = str(el.get("date1904")).lower() in TRUE_WORDS
-        elif local == "sheet":
-            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), "")
-            name = el.get("name")
-            if name is not None and rid in targets:
-                parts[name] = targets[rid]
-    return BookMap(parts=parts, date1904=date1904)
 
 
 def scan_sheet(path: Path, zf: zipfile.ZipFile, part: str, sheet: str) -> SheetScan:

@@ -23,7 +23,7 @@ from sheetsync.backends.xlsx.furniture import (
 from sheetsync.backends.xlsx.rowfind import RowFinder
 from sheetsync.backends.xlsx.xmltext import text_xml
 from sheetsync.errors import WriteError
-from sheetsync.workbook import column_letter
+from sheetsync.workbook import column_letter, column_number
 
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _SPANS = re.compile(rb'\s+spans="[^"]*"')
@@ -41,12 +41,7 @@ def col_bytes(col: int) -> bytes:
     return column_letter(col).encode()
 
 
-@lru_cache(maxsize=1024)
-def col_number(letters: bytes | str) -> int:
-    n = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
+col_number = column_number
 
 
 class Cell(NamedTuple):
@@ -380,6 +375,11 @@ class SheetXml:
         once it is read)."""
         before = tuple(before)
         self._tail_edits.append(lambda tail: insert_after(tail, self.prefix, element, before))
+
+    def add_tail_edit(self, edit: Callable[[bytes], bytes]) -> None:
+        """Apply `edit` to the sheet's tail (everything after sheetData) once it is read:
+        during `chunks()`, on the thread that reads them."""
+        self._tail_edits.append(edit)
 
     def extend_dimension(self, max_row: int, max_col: int) -> None:
         self.head = extend_dimension(self.head, self.prefix, max_row, max_col)
