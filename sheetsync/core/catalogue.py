@@ -232,6 +232,73 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "{label}: {problem}; the default ({default}) is used.",
         "Type a plain number, yes/no, or a comma-separated list.",
     ),
+    # --- Follow-up control ---------------------------------------------------------------
+    Entry(
+        "next-touch-overdue",
+        "{lead}'s next touch was due on {date}, {late} ago.",
+        "Send it and set {column} to the touch after, or stop the sequence and clear it.",
+    ),
+    Entry(
+        "touches-at-maximum",
+        "{lead} has had {touches}, the most the rules allow, but another is scheduled.",
+        "Clear {column}: the sequence is over (or raise Max touches on the Rules sheet).",
+    ),
+    Entry(
+        "follow-up-after-stop-reply",
+        "{lead} replied {reply}, but the next action “{action}” keeps the sequence going.",
+        "Replace {column} with what happens now the sequence has stopped, for example"
+        " “close as lost” or “check in next quarter”.",
+    ),
+    Entry(
+        "review-touch-overdue",
+        "next touch {late} late (due {date})",
+        level="note",
+    ),
+    # --- Qualification: what a pursued lead must carry ---------------------------------
+    Entry(
+        "pursued-needs-budget",
+        "{lead} is pursued but {column} is empty.",
+        "Write the buyer's budget, for example 8000 or $8K, or move the lead to nurture.",
+    ),
+    Entry(
+        "pursued-needs-decision-maker",
+        "{lead} is pursued but {column} is empty.",
+        "Write yes if the contact makes the decision, no if not.",
+    ),
+    Entry(
+        "pursued-needs-field",
+        "{lead} is pursued but {column} is empty.",
+        "Fill in {column} before the first message, or move the lead to nurture.",
+    ),
+    Entry(
+        "pursued-column-missing",
+        "Pursued leads need {name}, but the lead log has no {name} column.",
+        "Add a {name} column, or take it off “Required for pursued leads” on the Rules sheet.",
+        "check",
+    ),
+    # --- Duplicates, stuck deals, impossible values --------------------------------------
+    Entry(
+        "duplicate-lead",
+        "{lead} is already in the log on row {first} (same {same}).",
+        "Merge this row into row {first} and delete it.",
+        "check",
+    ),
+    Entry(
+        "deal-stuck",
+        "{lead} has been open {age} since it came in, longer than the {limit} the rules allow.",
+        "Move its Stage to won, lost or nurture (a won or lost deal also needs its Closed date).",
+        "check",
+    ),
+    Entry(
+        "date-too-early",
+        "{lead}: {column} {date} is before {year}, so it is left out of every count.",
+        "Type the real date, for example {example}.",
+    ),
+    Entry(
+        "date-in-future",
+        "{lead}: {column} {date} is after today ({today}), so it is left out of every count.",
+        "Type the date it really happened, for example {example}, or clear it.",
+    ),
 )
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sheetsync.core.diagnosis import diagnose
+from sheetsync.core.lead_checks import lead_checks_of, with_overdue_touches
 from sheetsync.core.leads import Lead, parse_leads
 from sheetsync.core.leaks import fix_this_week
 from sheetsync.core.metrics import measure
@@ -78,11 +79,12 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         if leads_table is None and any(any(row) for row in raw.sheets[leads_name]):
             findings.append(found(
                 "leads-header-missing", sheet=leads_name))
-    leads, unreadable = parse_leads(leads_table, rules)
+    leads, unreadable = parse_leads(leads_table, rules, as_of)
     findings += unreadable
+    counted, lead_checks = lead_checks_of(leads, leads_table, rules, as_of, unreadable)
 
-    metrics = measure(leads, as_of, rules)
-    rows, leaks, missing = evaluate_pipeline(pipeline, leads, metrics, rules)
+    metrics = measure(counted, as_of, rules)
+    rows, leaks, missing = evaluate_pipeline(pipeline, counted, metrics, rules)
     findings += missing
     blocks_name = find_sheet(names, rules.sheets["blocks"])
     blocks_table = (
@@ -96,6 +98,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     findings += block_findings
     if leads_table is not None:
         findings += validate(leads, leads_table.sheet, leads_table.headers, rules, as_of)
+        findings += lead_checks
 
     order = {name: i for i, name in enumerate(names)}
     findings.sort(key=lambda f: (order.get(f.sheet, len(order)), f.row or 0))
@@ -119,7 +122,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         findings=findings,
         pipeline=rows,
         blocks=block_rows,
-        review=build_review(leads, metrics, fix, diagnosis, rules, as_of),
+        review=with_overdue_touches(
+            build_review(counted, metrics, fix, diagnosis, rules, as_of), counted, rules, as_of),
         notes=[f.message for f in findings if f.severity == "info"],
     )
     history_name = find_sheet(names, ["History"])

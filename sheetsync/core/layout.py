@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetsync.core.rules import Rules
+from sheetsync.core.rules import FIELD_LISTS, Rules
 
 # One plain line per Rules-sheet setting, shown beside its value.  A setting the
 # rules file gains later without a line here still gets a row (with no explanation).
@@ -22,6 +22,11 @@ RULE_HELP = {
     "max_timeline_days": "A pursued lead's timeline must fit within this many days.",
     "follow_up_window_days": "The next touch should come within this many days of sending.",
     "max_touches": "Stop a sequence after this many touches.",
+    "stuck_after_days": "A pursued deal open longer than this many days since Date in is stuck.",
+    "coaching_weeks": "Owners are compared over this many whole weeks.",
+    "required_for_pursued": "A pursued lead must have these columns filled in.",
+    "also_check": "Also check these columns at their handoff (channel, confidence, message "
+                  "variant, signal used, owner).",
     "window_weeks": "Rates cover this many whole weeks (Mon–Sun) before the current week.",
     "min_sample": "A rate resting on fewer leads than this is marked low sample.",
     "price_variation_max": "Won deal sizes varying more than this mean the price varies.",
@@ -186,7 +191,10 @@ def rules_sheet(rules: Rules) -> SheetLayout:
                         headers=["Setting", "Value", "What it means"],
                         widths={1: 28, 2: 36, 3: 66}, wrap={2, 3}, boxed=True)
     for i, (path, labels) in enumerate(rules.rule_labels.items()):
-        sheet.rows.append([labels[0], _show(_setting(rules, path)), RULE_HELP.get(path, "")])
+        value = _setting(rules, path)
+        if path in FIELD_LISTS:             # lead field keys, shown as the column headers
+            value = [rules.lead_columns.get(k, [k])[0] for k in value]
+        sheet.rows.append([labels[0], _show(value), RULE_HELP.get(path, "")])
         kind = _rule_format(path)
         if kind:
             sheet.cell_formats[(sheet.first_data_row + i, 2)] = kind

@@ -23,6 +23,7 @@ from sheetsync.core import values
 from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
+from sheetsync.core.timelines import parse_timeline
 from sheetsync.workbook import Value
 
 
@@ -40,6 +41,8 @@ class Lead(NamedTuple):
     role: str = ""
     source: str = ""
     channel: str = ""
+    email: str = ""
+    url: str = ""
     date_in: dt.date | None = None
     visible_signal: str = ""
     probable_problem: str = ""
@@ -57,6 +60,7 @@ class Lead(NamedTuple):
     message_variant: str = ""
     signal_used: str = ""
     next_touch_date: dt.date | None = None
+    touches: float | None = None           # touches sent so far in the sequence
     stop_condition: str = ""
     reply_status: str | None = None        # none / positive / neutral / negative / bounce / opt-out
     objection: str = ""
@@ -90,7 +94,7 @@ _COLUMN_CHECKS: dict[Any, TypeAdapter[Any]] = {
 Parser = Callable[[Value], Any]
 
 
-def _parsers(rules: Rules) -> dict[str, Parser]:
+def _parsers(rules: Rules, as_of: dt.date | None = None) -> dict[str, Parser]:
     decisions = rules.decisions
     replies = rules.reply_statuses
     stages = rules.stage_vocabulary()
@@ -104,7 +108,8 @@ def _parsers(rules: Rules) -> dict[str, Parser]:
         "deal_size": values.parse_money,
         "problem_fit": values.parse_bool,
         "decision_maker": values.parse_bool,
-        "timeline": values.parse_days,
+        "timeline": lambda v: parse_timeline(v, as_of),
+        "touches": values.parse_count,
         "decision": lambda v: values.parse_choice(v, decisions),
         "reply_status": lambda v: values.parse_choice(v, replies),
         "stage": lambda v: values.parse_choice(v, stages),
@@ -175,11 +180,15 @@ def parse_column(
     return parsed, why
 
 
-def parse_leads(table: Table | None, rules: Rules) -> tuple[list[Lead], list[Finding]]:
-    """Typed leads from the Leads table, and a finding per value that would not parse."""
+def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
+                ) -> tuple[list[Lead], list[Finding]]:
+    """Typed leads from the Leads table, and a finding per value that would not parse.
+
+    `as_of` lets a timeline be said as people say it ("next month", "Q1").
+    """
     if table is None or not table.rows:
         return [], []
-    parsers = _parsers(rules)
+    parsers = _parsers(rules, as_of)
     n = len(table.rows)
     rows = [r for r, _ in table.rows]
     columns: dict[str, Sequence[Any]] = {"row": rows}

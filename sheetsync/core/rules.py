@@ -8,11 +8,17 @@ word wins.  Code never hard-codes a marker, alias, threshold or stage name.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sheetsync.core.rules_file import RulesText, read_rules_file
 from sheetsync.errors import RulesError
+
+
+# Settings whose values name lead columns: the Rules sheet shows and reads them as the
+# operator's headers ("Budget, Decision maker"), the model keeps the field keys.
+FIELD_LISTS = ("required_for_pursued", "also_check")
 
 
 class Stage(BaseModel):
@@ -55,6 +61,14 @@ class Rules(BaseModel):
     offer_problem_keywords: list[str] = []
     follow_up_window_days: int = 7
     max_touches: int = 5
+    stuck_after_days: int = 90
+    coaching_weeks: int = 13
+    required_for_pursued: list[str] = []      # lead fields (keys) a pursued lead must carry
+    also_check: list[str] = []                # optional handoff fields switched on
+    optional_handoff_fields: dict[str, Literal["research", "outreach", "crm"]] = {}
+    follow_up_words: list[str] = []
+    sequence_stages: list[str] = []
+    earliest_year: int = 2000
     high_value_min: float = 0
     sensitive_keywords: list[str] = []
     diagnosis: Diagnosis = Diagnosis()
@@ -74,6 +88,13 @@ class Rules(BaseModel):
     closed_stages: list[str]
     handoffs: Handoffs
     rule_labels: dict[str, list[str]] = {}
+
+    def handoff_fields(self, handoff: str) -> list[str]:
+        """The fields `handoff` requires: the rules' list, then the switched-on extras."""
+        fields = list(getattr(self.handoffs, handoff))
+        extra = self.optional_handoff_fields
+        return fields + [k for k in self.also_check
+                         if extra.get(k) == handoff and k not in fields]
 
     def stage_vocabulary(self) -> dict[str, list[str]]:
         """Lead stages as a choice vocabulary: canonical name -> accepted variants."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from sheetsync.core import values
 from sheetsync.core.result import Finding, found
-from sheetsync.core.rules import Rules
+from sheetsync.core.rules import FIELD_LISTS, Rules
 from sheetsync.core.tables import is_empty
 from sheetsync.workbook import Grid, Value
 
@@ -31,7 +31,29 @@ def _as_int(v: Value) -> int:
     return int(n)
 
 
-def _parser(field: str, current: Any) -> Callable[[Value], Any]:
+def _as_fields(rules: Rules) -> Callable[[Value], list[str]]:
+    """Column names ("Budget, Decision maker") read as lead field keys, via the aliases."""
+    index = {values.normalize_header(a): key
+             for key, aliases in rules.lead_columns.items() for a in [key, *aliases]}
+
+    def parse(v: Value) -> list[str]:
+        keys: list[str] = []
+        for name in _as_list(v):
+            norm = values.normalize_header(name)
+            if norm in ("none", "nothing", "no"):
+                continue
+            if norm not in index:
+                raise ValueError(f"'{name}' is not a column of the lead log")
+            if index[norm] not in keys:
+                keys.append(index[norm])
+        return keys
+
+    return parse
+
+
+def _parser(field: str, current: Any, rules: Rules) -> Callable[[Value], Any]:
+    if field in FIELD_LISTS:
+        return _as_fields(rules)
     if field in _RATES:
         return values.parse_percent
     if isinstance(current, bool):
@@ -87,7 +109,7 @@ def apply_rules_sheet(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list
         parent, _, name = path.rpartition(".")
         target = data[parent] if parent else data
         try:
-            parsed = _parser(name, target[name])(raw)
+            parsed = _parser(name, target[name], rules)(raw)
         except ValueError as exc:
             findings.append(found(
                 "rules-value-unreadable", sheet=sheet, row=r,

@@ -39,11 +39,10 @@ class _Ctx:
         self.keywords = [k.casefold() for k in rules.offer_problem_keywords]
         self.sensitive = [k.casefold() for k in rules.sensitive_keywords]
         self.out: list[Raw] = []
-        h = rules.handoffs
-        self.research = _missing_of(h.research)
-        self.qualification = _missing_of(h.qualification)
-        self.outreach = _missing_of(h.outreach)
-        self.crm = _missing_of(h.crm)
+        self.research = _missing_of(rules.handoff_fields("research"))
+        self.qualification = _missing_of(rules.handoff_fields("qualification"))
+        self.outreach = _missing_of(rules.handoff_fields("outreach"))
+        self.crm = _missing_of(rules.handoff_fields("crm"))
 
     def header(self, key: str) -> str:
         return self.headers.get(key, key)
@@ -169,9 +168,10 @@ def _outreach(lead: Lead, ctx: _Ctx) -> None:
 def _follow_up(lead: Lead, ctx: _Ctx) -> None:
     """Outreach → follow-up: a next touch and a stop condition; no touch after a stop reply."""
     stopped = lead.reply_status in ctx.stop
+    done = lead.touches is not None and 0 < ctx.rules.max_touches <= lead.touches
     if stopped and lead.next_touch_date is not None:
         ctx.finding(lead, "next_touch_date", "touch-after-stop-reply", reply=lead.reply_status)
-    if lead.sent_date is None or stopped or lead.stage in ctx.closed:
+    if lead.sent_date is None or stopped or done or lead.stage in ctx.closed:
         return
     for key in ctx.outreach(lead):
         header = ctx.header(key)

@@ -141,6 +141,14 @@ def parse_number(v: Value) -> float | None:
     return _number_text(str(v))
 
 
+def parse_count(v: Value) -> float | None:
+    """A count of things: 0, 3, '3', '12'; a fraction or a negative number is an error."""
+    n = parse_number(v)
+    if n is not None and (n < 0 or n != int(n)):
+        raise _not_a(v, "a whole number of times")
+    return n
+
+
 _PERCENT = re.compile(r"(?P<num>.*?)\s*(?P<pct>%|percent|pct)?", re.IGNORECASE)
 
 

@@ -1,0 +1,100 @@
+"""Follow-up control, as the five blocks describe it: no prospect disappears after the
+first message, and no sequence keeps sending after the buyer has answered.
+
+- a Next touch date in the past on a lead still in the sequence is *overdue*;
+- a lead that has had `max_touches` touches (the Touches column) has no next touch;
+- after a negative, bounce or opt-out reply, the next action does not follow up.
+
+Also here, the qualification fields a pursued lead must carry (`required_for_pursued`).
+One pass over the log, O(1) per lead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sheetsync.core.catalogue import finding, plural
+from sheetsync.core.leads import Lead
+from sheetsync.core.rules import Rules
+from sheetsync.core.tables import Table
+
+Raw = dict[str, Any]
+_PURSUED_IDS = {"budget": "pursued-needs-budget", "decision_maker": "pursued-needs-decision-maker"}
+
+
+def day(d: dt.date) -> str:
+    """A date as the operator reads it: 13 Nov 2026."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def _words(words: list[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    body = "|".join(r"\s*".join(re.escape(w) for w in word.casefold().split())
+                    for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+
+def touch_overdue(lead: Lead, rules: Rules, as_of: dt.date) -> int | None:
+    """Days the lead's next touch is late, or None when it is not overdue.
+
+    Only a lead still in the sequence counts: open, sent, no stop reply, and at a
+    sequence stage (or no stage yet).
+    """
+    nxt = lead.next_touch_date
+    if nxt is None or nxt >= as_of or lead.sent_date is None:
+        return None
+    if lead.reply_status in rules.stop_replies or lead.decision == "skip":
+        return None
+    if lead.stage is not None and lead.stage not in rules.sequence_stages:
+        return None
+    return (as_of - nxt).days
+
+
+def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date,
+                       refused: set[tuple[int, str]]) -> list[Raw]:
+    """The follow-up and pursued-lead findings for every lead, as plain dicts."""
+    sheet, headers = table.sheet, {k: v[0] for k, v in rules.lead_columns.items()}
+    headers.update(table.headers)
+    out: list[Raw] = []
+    stop = set(rules.stop_replies)
+    closed = set(rules.closed_stages)
+    keep_going = _words(rules.follow_up_words)
+    most = rules.max_touches
+    required = [k for k in rules.required_for_pursued
+                if k in table.columns and k not in rules.handoffs.research]
+    for lead in leads:
+        row = lead.row
+        late = touch_overdue(lead, rules, as_of)
+        if late is not None:
+            out.append(finding("next-touch-overdue", sheet=sheet, row=row,
+                               column=headers["next_touch_date"], lead=lead.name(),
+                               date=day(lead.next_touch_date),    # type: ignore[arg-type]
+                               late=plural(late, "day")))
+        if (lead.touches is not None and most and lead.touches >= most
+                and lead.next_touch_date is not None and lead.stage not in closed):
+            out.append(finding("touches-at-maximum", sheet=sheet, row=row,
+                               column=headers["next_touch_date"], lead=lead.name(),
+                               touches=plural(int(lead.touches), "touch", "touches")))
+        if (lead.reply_status in stop and keep_going is not None and lead.next_action
+                and lead.stage not in closed and lead.decision != "skip"
+                and keep_going.search(lead.next_action.casefold())):
+            out.append(finding("follow-up-after-stop-reply", sheet=sheet, row=row,
+                               column=headers["next_action"], lead=lead.name(),
+                               reply=lead.reply_status, action=lead.next_action))
+        if lead.decision == "pursue":
+            for key in required:
+                if getattr(lead, key) is None or getattr(lead, key) == "":
+                    column = headers[key]
+                    if (row, column) in refused:        # refused for its format already
+                        continue
+                    out.append(finding(_PURSUED_IDS.get(key, "pursued-needs-field"),
+                                       sheet=sheet, row=row, column=column,
+                                       lead=lead.name()))
+    for key in rules.required_for_pursued:
+        if key not in table.columns and any(x.decision == "pursue" for x in leads):
+            out.append(finding("pursued-column-missing", sheet=sheet,
+                               name=headers.get(key, key)))
+    return out

@@ -1,0 +1,56 @@
+"""The lead-log checks beyond the handoffs, run together: one hook for `run_check`.
+
+Follow-up control and pursued-lead fields (followup.py), impossible dates and stuck
+deals (sanity.py), duplicate leads (duplicates.py).  Returns the leads the counters
+should see (impossible dates cleared) and the findings, validated in one call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import TypeAdapter
+
+from sheetsync.core.catalogue import plural, say
+from sheetsync.core.duplicates import duplicate_findings
+from sheetsync.core.followup import day, follow_up_findings, touch_overdue
+from sheetsync.core.leads import Lead
+from sheetsync.core.result import Finding, LeadRef, Review
+from sheetsync.core.rules import Rules
+from sheetsync.core.sanity import screen_dates, stuck_findings
+from sheetsync.core.tables import Table
+
+_FINDINGS = TypeAdapter(list[Finding])
+
+
+def lead_checks_of(leads: list[Lead], table: Table | None, rules: Rules, as_of: dt.date,
+                   unreadable: list[Finding]) -> tuple[list[Lead], list[Finding]]:
+    """(leads for the counters, findings) of every check in this module's list."""
+    if table is None or not leads:
+        return leads, []
+    refused = {(f.row, f.column) for f in unreadable if f.row is not None and f.column}
+    counted, raw = screen_dates(leads, table, rules, as_of)
+    raw += follow_up_findings(counted, table, rules, as_of, refused)   # type: ignore[arg-type]
+    raw += stuck_findings(counted, table, rules, as_of)
+    raw += duplicate_findings(counted, table, rules)
+    return counted, _FINDINGS.validate_python(raw)
+
+
+def with_overdue_touches(review: Review, leads: list[Lead], rules: Rules,
+                         as_of: dt.date) -> Review:
+    """The review with overdue next touches added to its overdue list (once per lead)."""
+    listed = {ref.row for ref in review.overdue}
+    extra = []
+    for lead in leads:
+        late = touch_overdue(lead, rules, as_of)
+        if late is not None and lead.row not in listed:
+            extra.append(LeadRef(row=lead.row, lead=lead.name(), owner=lead.owner,
+                                 detail=_touch_detail(late, lead)))
+    if extra:
+        review.overdue = sorted([*review.overdue, *extra], key=lambda r: r.row)
+    return review
+
+
+def _touch_detail(late: int, lead: Lead) -> str:
+    return say("review-touch-overdue", late=plural(late, "day"),
+               date=day(lead.next_touch_date))    # type: ignore[arg-type]

@@ -1,0 +1,76 @@
+"""Values that cannot be true, and deals that stopped moving.
+
+- A date before `earliest_year` (a Date in of 1900 made a "cycle time" of 23,166
+  days) or, for what has already happened (Date in, Sent date, the Closed date of a
+  won or lost deal), a date after the as-of date.  Each is a finding on its cell, and
+  the date is left out of every count: the leads the counters see have it cleared.
+- A pursued deal open longer than `stuck_after_days` since its Date in is *stuck*.
+
+One pass over the log; a lead is copied only when one of its dates is cleared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sheetsync.core.catalogue import finding, plural
+from sheetsync.core.followup import day
+from sheetsync.core.leads import Lead
+from sheetsync.core.rules import Rules
+from sheetsync.core.tables import Table
+
+Raw = dict[str, Any]
+_ALL_DATES = ("date_in", "sent_date", "next_touch_date", "next_action_date", "closed_date")
+_HAPPENED = ("date_in", "sent_date")        # and closed_date on a closed deal
+
+
+def screen_dates(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
+                 ) -> tuple[list[Lead], list[Raw]]:
+    """(the leads with impossible dates cleared, a finding per impossible date)."""
+    headers = {k: v[0] for k, v in rules.lead_columns.items()}
+    headers.update(table.headers)
+    earliest = dt.date(rules.earliest_year, 1, 1)
+    closed = set(rules.closed_stages)
+    keys = [k for k in _ALL_DATES if k in table.columns]
+    out: list[Raw] = []
+    cleaned = leads
+    for i, lead in enumerate(leads):
+        bad: dict[str, None] = {}
+        for key in keys:
+            d = getattr(lead, key)
+            if d is None:
+                continue
+            if d < earliest:
+                rule, extra = "date-too-early", {"year": rules.earliest_year}
+            elif d > as_of and (key in _HAPPENED or (key == "closed_date" and lead.stage in closed)):
+                rule, extra = "date-in-future", {"today": day(as_of)}
+            else:
+                continue
+            bad[key] = None
+            out.append(finding(rule, sheet=table.sheet, row=lead.row, column=headers[key],
+                               lead=lead.name(), date=day(d), example=day(as_of), **extra))
+        if bad:
+            if cleaned is leads:
+                cleaned = list(leads)
+            cleaned[i] = lead._replace(**bad)
+    return cleaned, out
+
+
+def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date) -> list[Raw]:
+    """A finding on every pursued deal open longer than the rules allow."""
+    limit = rules.stuck_after_days
+    if not limit or "date_in" not in table.columns:
+        return []
+    header = table.headers.get("stage") or rules.lead_columns["stage"][0]
+    latest = as_of - dt.timedelta(days=limit)
+    done = {*rules.closed_stages, "nurture"}
+    out: list[Raw] = []
+    for lead in leads:
+        d = lead.date_in
+        if d is None or d >= latest or lead.decision != "pursue" or lead.stage in done:
+            continue
+        out.append(finding("deal-stuck", sheet=table.sheet, row=lead.row, column=header,
+                           lead=lead.name(), age=plural((as_of - d).days, "day"),
+                           limit=plural(limit, "day")))
+    return out
