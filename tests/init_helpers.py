@@ -39,12 +39,15 @@ PIPELINE_HEADERS = ["Stage", "What it is for you", "Example", "Measured", "Statu
 BLOCKS_HEADERS = ["Block", "Current owner", "Current output", "Missing rule", "Fix this week",
                   "Status"]
 BLOCKS = ["Prospect research", "Qualification", "Outreach", "Follow-up", "CRM hygiene"]
-# DESIGN.md §2's lead columns, in its order, then the owned Check.
+# DESIGN.md §2's lead columns, in its order, then the owned Check; with Email and URL
+# (duplicate leads are found by them) and Touches (checked against Max touches) from
+# issue 16.
 LEAD_HEADERS = [
-    "ID", "Lead", "Company", "Role", "Source", "Channel", "Date in", "Visible signal",
-    "Probable problem", "Confidence", "Budget", "Problem fit", "Decision maker", "Timeline",
-    "Decision", "Reason", "Evidence", "Missing evidence", "Approved by", "Sent date",
-    "Message variant", "Signal used", "Next touch date", "Stop condition", "Reply status",
+    "ID", "Lead", "Company", "Role", "Source", "Channel", "Email", "URL", "Date in",
+    "Visible signal", "Probable problem", "Confidence", "Budget", "Problem fit",
+    "Decision maker", "Timeline", "Decision", "Reason", "Evidence", "Missing evidence",
+    "Approved by", "Sent date", "Message variant", "Signal used", "Next touch date",
+    "Touches", "Stop condition", "Reply status",
     "Objection", "Owner", "Stage", "Last action", "Next action", "Next action date", "Note",
     "Deal size", "Closed date", "Check",
 ]

@@ -56,7 +56,8 @@ def test_bare_worksheet_gets_owned_columns_appended(rules):
 
 
 def test_leads_check_column_cleared_when_fine_and_noted_when_not(rules):
-    raw = book(leads=[lead(Check="Add Evidence."), lead(ID="L2", Evidence=""), lead(ID="L3")])
+    raw = book(leads=[lead(Check="Add Evidence."), lead(ID="L2", Lead="Ben", Evidence=""),
+                      lead(ID="L3", Lead="Cleo")])
     leads = next(p for p in plan_for(raw, rules).patches if p.sheet == "Leads")
     check_col = leads_grid([])[0].index("Check") + 1
     assert leads.cells[(2, check_col)].value is None            # fine now: cleared

@@ -10,7 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sheetsync.core.diagnosis import diagnose
-from sheetsync.core.lead_checks import lead_checks_of, with_overdue_touches
+from sheetsync.core.lead_checks import (
+    lead_checks_of,
+    not_missing_if_refused,
+    with_overdue_touches,
+)
 from sheetsync.core.leads import Lead, parse_leads
 from sheetsync.core.leaks import fix_this_week
 from sheetsync.core.metrics import measure
@@ -97,7 +101,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     )
     findings += block_findings
     if leads_table is not None:
-        findings += validate(leads, leads_table.sheet, leads_table.headers, rules, as_of)
+        findings += not_missing_if_refused(
+            validate(leads, leads_table.sheet, leads_table.headers, rules, as_of), unreadable)
         findings += lead_checks
 
     order = {name: i for i, name in enumerate(names)}

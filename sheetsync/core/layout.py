@@ -22,11 +22,10 @@ RULE_HELP = {
     "max_timeline_days": "A pursued lead's timeline must fit within this many days.",
     "follow_up_window_days": "The next touch should come within this many days of sending.",
     "max_touches": "Stop a sequence after this many touches.",
-    "stuck_after_days": "A pursued deal open longer than this many days since Date in is stuck.",
+    "stuck_after_days": "A pursued deal open this many days after its Date in is stuck.",
     "coaching_weeks": "Owners are compared over this many whole weeks.",
     "required_for_pursued": "A pursued lead must have these columns filled in.",
-    "also_check": "Also check these columns at their handoff (channel, confidence, message "
-                  "variant, signal used, owner).",
+    "also_check": "Also require these: Channel, Confidence, Message variant, Signal used, Owner.",
     "window_weeks": "Rates cover this many whole weeks (Mon–Sun) before the current week.",
     "min_sample": "A rate resting on fewer leads than this is marked low sample.",
     "price_variation_max": "Won deal sizes varying more than this mean the price varies.",

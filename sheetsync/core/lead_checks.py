@@ -36,6 +36,26 @@ def lead_checks_of(leads: list[Lead], table: Table | None, rules: Rules, as_of: 
     return counted, _FINDINGS.validate_python(raw)
 
 
+# Findings that say a cell is empty: not said of a cell whose value was refused for its
+# format (DESIGN §8), which already has its unreadable-value finding.
+_SAYS_MISSING = frozenset({
+    "won-without-deal-size", "closed-without-date", "sent-needs-next-touch-date",
+    "sent-needs-stop-condition", "sent-needs-field", "open-lead-needs-stage",
+    "open-lead-needs-last-action", "open-lead-needs-next-action",
+    "open-lead-needs-next-action-date", "open-lead-needs-field", "decision-needs-reason",
+    "decision-needs-evidence", "decision-needs-field",
+})
+
+
+def not_missing_if_refused(findings: list[Finding], unreadable: list[Finding]) -> list[Finding]:
+    """`findings` without the "is empty" ones on cells whose value was refused."""
+    refused = {(f.row, f.column) for f in unreadable if f.row is not None}
+    if not refused:
+        return findings
+    return [f for f in findings
+            if f.rule not in _SAYS_MISSING or (f.row, f.column) not in refused]
+
+
 def with_overdue_touches(review: Review, leads: list[Lead], rules: Rules,
                          as_of: dt.date) -> Review:
     """The review with overdue next touches added to its overdue list (once per lead)."""

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sheetsync.core.rules_file import RulesText, read_rules_file
 from sheetsync.errors import RulesError
 
-
 # Settings whose values name lead columns: the Rules sheet shows and reads them as the
 # operator's headers ("Budget, Decision maker"), the model keeps the field keys.
 FIELD_LISTS = ("required_for_pursued", "also_check")

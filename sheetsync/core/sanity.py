@@ -12,6 +12,7 @@ One pass over the log; a lead is copied only when one of its dates is cleared.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Any
 
 from sheetsync.core.catalogue import finding, plural
@@ -27,33 +28,45 @@ _HAPPENED = ("date_in", "sent_date")        # and closed_date on a closed deal
 
 def screen_dates(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
                  ) -> tuple[list[Lead], list[Raw]]:
-    """(the leads with impossible dates cleared, a finding per impossible date)."""
+    """(the leads with impossible dates cleared, a finding per impossible date).
+
+    Column by column: a column whose earliest and latest dates are fine (the usual
+    case) is passed over after one C-level min and max.
+    """
     headers = {k: v[0] for k, v in rules.lead_columns.items()}
     headers.update(table.headers)
     earliest = dt.date(rules.earliest_year, 1, 1)
     closed = set(rules.closed_stages)
-    keys = [k for k in _ALL_DATES if k in table.columns]
-    out: list[Raw] = []
-    cleaned = leads
-    for i, lead in enumerate(leads):
-        bad: dict[str, None] = {}
-        for key in keys:
-            d = getattr(lead, key)
+    bad: dict[int, dict[str, Any]] = {}
+    for key in (k for k in _ALL_DATES if k in table.columns):
+        col = list(map(attrgetter(key), leads))
+        known = [d for d in col if d is not None]
+        if not known:
+            continue
+        future = key in _HAPPENED or key == "closed_date"
+        if min(known) >= earliest and (not future or max(known) <= as_of):
+            continue
+        for i, d in enumerate(col):
             if d is None:
                 continue
             if d < earliest:
-                rule, extra = "date-too-early", {"year": rules.earliest_year}
-            elif d > as_of and (key in _HAPPENED or (key == "closed_date" and lead.stage in closed)):
+                rule, extra = "date-too-early", {"year": str(rules.earliest_year)}
+            elif d > as_of and future and (key != "closed_date" or leads[i].stage in closed):
                 rule, extra = "date-in-future", {"today": day(as_of)}
             else:
                 continue
-            bad[key] = None
+            bad.setdefault(i, {})[key] = (rule, extra, d)
+    out: list[Raw] = []
+    if not bad:
+        return leads, out
+    cleaned = list(leads)
+    for i in sorted(bad):
+        lead = leads[i]
+        for key, (rule, extra, d) in bad[i].items():
             out.append(finding(rule, sheet=table.sheet, row=lead.row, column=headers[key],
                                lead=lead.name(), date=day(d), example=day(as_of), **extra))
-        if bad:
-            if cleaned is leads:
-                cleaned = list(leads)
-            cleaned[i] = lead._replace(**bad)
+        cleared: dict[str, Any] = dict.fromkeys(bad[i])
+        cleaned[i] = lead._replace(**cleared)
     return cleaned, out
 
 
