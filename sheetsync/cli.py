@@ -230,13 +230,14 @@ def report(source: str | None, out: Path, blank: bool, review: bool, paper: str,
     from sheetsync.report import render_report
 
     result = None
+    trend: list[Any] = []          # the counters of the last weeks, for the printed trend
     if not blank:
         if source is None:
             raise click.UsageError("give a workbook or Google Sheet, or --blank")
-        from sheetsync.engine import check_source
+        from sheetsync.engine import report_source
 
-        result = check_source(source, rules_path=rules_path, credentials=credentials,
-                              as_of=as_of)
+        result, trend = report_source(source, rules_path=rules_path,
+                                      credentials=credentials, as_of=as_of)
     written = render_report(out, result=result, rules=load_rules(rules_path), review=review,
-                            blank=blank, paper=paper)
+                            blank=blank, paper=paper, trend=trend)
     click.echo(f"Wrote {written}")

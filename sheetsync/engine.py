@@ -25,6 +25,7 @@ from sheetsync.workbook import RawWorkbook
 
 if TYPE_CHECKING:
     from sheetsync.core.check import Checked
+    from sheetsync.core.history import PastWeek
     from sheetsync.core.result import CheckResult
 
 
@@ -94,6 +95,23 @@ def check_source(
     backend = open_backend(source, credentials=credentials)
     with bulk_work():
         return _check(backend, rules_path, as_of, for_sync=False)[0].result
+
+
+def report_source(
+    source: str,
+    *,
+    rules_path: Path | None = None,
+    credentials: str | None = None,
+    as_of: dt.date | None = None,
+) -> tuple[CheckResult, list[PastWeek]]:
+    """What check finds in `source`, and the counters' weekly trend the printed pages draw."""
+    backend = open_backend(source, credentials=credentials)
+    with bulk_work():
+        checked = _check(backend, rules_path, as_of, for_sync=False)[0]
+    from sheetsync.core.history import trend
+
+    result = checked.result
+    return result, trend(checked.leads, result.metrics, result.as_of, checked.rules)
 
 
 def sync_source(

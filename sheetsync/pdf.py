@@ -70,22 +70,26 @@ def _weasyprint() -> Any:
 
 
 def pdf_bytes(html_for: Callable[[str], str], *, densities: Sequence[str] = ("",),
-              one_page: bool = False) -> tuple[bytes, int]:
+              one_page: bool = False, run_on: bool = False) -> tuple[bytes, int]:
     """The PDF of `html_for(density)` and its page count.
 
     With `one_page`, each density (a CSS class, roomiest first) is tried until the
     page fits; if even the tightest does not, only the first page is kept, so a
-    worksheet is never printed on two sheets.
+    worksheet is never printed on two sheets.  With `run_on` the densities are tried
+    the same way, but a text that fits no single page is printed whole, roomiest.
     """
     with _quiet():
         weasyprint = _weasyprint()
         fetcher = _offline_fetcher()
-        document = None
+        document = first = None
         for density in densities:
             document = weasyprint.HTML(string=html_for(density), url_fetcher=fetcher).render()
-            if not one_page or len(document.pages) == 1:
+            first = first or document
+            if not (one_page or run_on) or len(document.pages) == 1:
                 break
-        assert document is not None
+        assert document is not None and first is not None
+        if run_on and len(document.pages) > 1:
+            document = first
         if one_page and len(document.pages) > 1:
             document = document.copy(document.pages[:1])
         return document.write_pdf(), len(document.pages)

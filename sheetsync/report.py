@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.history import PastWeek
 from sheetsync.core.result import CheckResult, LeadRef, Metric, PipelineRow
 from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import number, pct, show_value
 from sheetsync.errors import SheetsyncError
 from sheetsync.resources import resource_dir
+from sheetsync.trend import trend_context
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 PAPER = {"a4": "A4", "letter": "Letter"}
@@ -169,12 +172,15 @@ def review_context(result: CheckResult) -> dict[str, Any]:
 
 
 def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
-            paper: str = "a4") -> dict[str, Any]:
-    """Everything the templates show, already formatted and shortened."""
+            paper: str = "a4", trend: Sequence[PastWeek] = ()) -> dict[str, Any]:
+    """Everything the templates show, already formatted and shortened (`trend`: the
+    counters of the last weeks, drawn as small lines)."""
     ctx: dict[str, Any] = {"blank": blank or result is None, "paper": PAPER[paper],
                            "stages": [{"number": i, "name": s.name, "guide": s.guide,
+                                       "example": shorten(s.example, MAX_ANSWER),
                                        "counter": bool(s.counter)}
-                                      for i, s in enumerate(rules.stages, start=1)]}
+                                      for i, s in enumerate(rules.stages, start=1)],
+                           "blocks": list(rules.blocks)}
     if result is None:
         return ctx
     fix = result.fix_this_week
@@ -191,6 +197,7 @@ def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
                                          "why": shorten(fix.why, MAX_SENTENCE)},
         "sources": sources, "more_sources": more_sources,
         "review": review_context(result),
+        "trend": trend_context(trend),
     })
     return ctx
 
@@ -222,7 +229,8 @@ def render_text(kind: str, fmt: str, ctx: dict[str, Any], density: str = "") -> 
 
 
 def render_report(out: Path, *, result: CheckResult | None, rules: Rules,
-                  review: bool = False, blank: bool = False, paper: str = "a4") -> Path:
+                  review: bool = False, blank: bool = False, paper: str = "a4",
+                  trend: Sequence[PastWeek] = ()) -> Path:
     """Write the worksheet, the blank worksheet or the weekly review to `out`.
 
     The format follows the extension: .pdf (WeasyPrint), .html or .md.  The
@@ -242,10 +250,11 @@ def render_report(out: Path, *, result: CheckResult | None, rules: Rules,
     if not out.parent.is_dir():
         raise SheetsyncError(f"{out.parent}: no such folder for the report")
     kind = "review" if review else ("blank" if blank or result is None else "worksheet")
-    ctx = context(result, rules, blank=blank, paper=paper)
+    ctx = context(result, rules, blank=blank, paper=paper, trend=trend)
     if fmt == "pdf":
         data, _ = pdf_bytes(lambda density: render_text(kind, "html", ctx, density),
-                            densities=DENSITIES, one_page=kind != "review")
+                            densities=DENSITIES, one_page=kind != "review",
+                            run_on=kind == "review")
     else:
         data = render_text(kind, fmt, ctx).encode("utf-8")
     write_atomically(out, data)

@@ -14,10 +14,17 @@ import statistics
 from dataclasses import dataclass
 
 from sheetsync.core.leads import Lead
+from sheetsync.core.result import Metrics
 from sheetsync.core.rules import Rules
 
 # A log whose dates reach back further (a typo such as 1926) fills no more rows than this.
 MAX_WEEKS = 260
+
+
+COUNTERS = ("leads_per_week", "qualified_rate", "conversion_rate", "average_deal_size",
+            "cycle_time_days")
+UNITS = {"leads_per_week": "per_week", "qualified_rate": "rate", "conversion_rate": "rate",
+         "average_deal_size": "money", "cycle_time_days": "days"}
 
 
 @dataclass(frozen=True)
@@ -116,3 +123,21 @@ def past_weeks(leads: list[Lead], as_of: dt.date, rules: Rules) -> list[PastWeek
         ))
     return out
 
+
+
+TREND_WEEKS = 12          # weeks in the printed trend
+
+
+def current_week(metrics: Metrics, as_of: dt.date) -> PastWeek:
+    """This as-of week's counters, as `measure()` gave them."""
+    def c(key: str) -> Counter:
+        m = getattr(metrics, key)
+        return Counter(m.value, m.n)
+
+    return PastWeek(week_label(as_of), as_of, *(c(k) for k in COUNTERS))
+
+
+def trend(leads: list[Lead], metrics: Metrics, as_of: dt.date, rules: Rules,
+          weeks: int = TREND_WEEKS) -> list[PastWeek]:
+    """The last `weeks` as-of weeks up to this one: what the printed trend draws."""
+    return past_weeks(leads, as_of, rules)[-(weeks - 1):] + [current_week(metrics, as_of)]

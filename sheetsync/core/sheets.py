@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sheetsync.core.history import Counter, PastWeek, past_weeks, week_label
+from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.review import owner_gap_line
@@ -213,15 +213,12 @@ def _past_row(p: PastWeek) -> Row:
     """A filled-back week: its counters; leaks and diagnosis are left blank, since the
     worksheet's words of that week are not known."""
     row: Row = [_t(p.week), CellWrite(p.as_of, "date")]
-    for key, unit in _HISTORY_UNITS.items():
+    for key, unit in UNITS.items():
         counter: Counter = getattr(p, key)
         row += [_n(counter.value, _UNIT[unit]), _n(counter.n, "integer")]
     return row
 
 
-_HISTORY_UNITS = {"leads_per_week": "per_week", "qualified_rate": "rate",
-                  "conversion_rate": "rate", "average_deal_size": "money",
-                  "cycle_time_days": "days"}
 
 
 def _fitted(sheet: GeneratedSheet, widest: Sequence[float]) -> GeneratedSheet:

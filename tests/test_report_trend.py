@@ -1,0 +1,76 @@
+"""The printed pages of the demo workbook: the trend drawn as SVG lines from the numbers,
+the weekly review on one page, and the blank worksheet with the Example column and the
+five blocks.  PDFs are written through the CLI and their pages counted with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from test_report import needs_pdf
+from test_report_helpers import pdf_pages
+
+from sheetsync.cli import main
+from sheetsync.core.history import Counter, PastWeek
+from sheetsync.trend import HEIGHT, WIDTH, panel, trend_context
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "sample_workbooks" / "demo.xlsx"
+
+
+def week(i: int, rate: float | None, leads: float = 10.0) -> PastWeek:
+    c = Counter(None, 0)
+    return PastWeek(f"W{i}", dt.date(2026, 9, 7) + dt.timedelta(weeks=i), Counter(leads, 40),
+                    Counter(rate, 20 if rate is not None else 0), c, c, c)
+
+
+def test_a_line_is_drawn_from_the_numbers_with_gaps_left_open():
+    weeks = [week(0, 0.5), week(1, 0.25), week(2, None), week(3, 0.1), week(4, 0.3)]
+    p = panel("qualified_rate", weeks)
+    assert p["value"] == "30%" and (p["low"], p["high"]) == ("0%", "50%")
+    assert p["lines"] == [f"0,2 {WIDTH / 4:g},{2 + (HEIGHT - 4) / 2:g}",
+                          f"{WIDTH * 3 / 4:g},{2 + (HEIGHT - 4) * 0.8:g} {WIDTH:g},"
+                          f"{2 + (HEIGHT - 4) * 0.4:g}"]
+    flat = panel("leads_per_week", weeks)                   # all equal: a level line
+    assert {y for _, y in flat["dots"]} == {HEIGHT / 2}
+    assert panel("conversion_rate", weeks)["lines"] == []   # nothing measured: no line
+    assert trend_context(weeks[:1]) is None
+
+
+@needs_pdf
+def test_worksheet_and_review_draw_the_trend_and_the_review_is_one_page(runner, tmp_path):
+    for extra, name in (([], "w"), (["--review"], "r")):
+        html = tmp_path / f"{name}.html"
+        pdf = tmp_path / f"{name}.pdf"
+        for out in (html, pdf):
+            done = runner.invoke(main, ["report", str(DEMO), "--as-of", "2026-11-16", *extra,
+                                        "-o", str(out)])
+            assert done.exit_code == 0, done.output
+        text = html.read_text()
+        svgs = re.findall(r"<svg\b.*?</svg>", text, re.S)
+        assert len(svgs) == 5                                # one line per counter
+        points = re.findall(r'<polyline points="([^"]+)"', svgs[0])
+        assert points and len(" ".join(points).split()) >= 8   # weeks of leads, drawn
+        count, words = pdf_pages(pdf)
+        assert count == 1, name
+        assert "Trend" in words and "Leads a week" in words
+
+
+@needs_pdf
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_blank_worksheet_has_the_example_column_and_the_blocks_map(runner, rules, tmp_path,
+                                                                      paper):
+    out = tmp_path / "blank.pdf"
+    done = runner.invoke(main, ["report", "--blank", "--paper", paper, "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    count, text = pdf_pages(out)
+    flat = " ".join(text.split())
+    assert count == 1
+    assert "EXAMPLE" in flat.upper() and "None today — I take every call" in flat
+    for block in rules.blocks:
+        assert block in flat
+    for head in ("CURRENT OWNER", "CURRENT OUTPUT", "MISSING RULE", "FIX THIS WEEK"):
+        assert head in flat.upper()
+    assert "sheetsync" in flat                               # the footer made it onto the page
