@@ -185,7 +185,7 @@ def sync(sources: tuple[str, ...], config_path: Path | None, rules_path: Path | 
     """Check and write the results into the workbook's own cells.
 
     Writes Measured / Status / Why on Pipeline, Status on Blocks, Check on Leads and
-    the Metrics, Findings, Review and History sheets. Never changes a cell you typed.
+    the Metrics, Findings, Review and Weekly history sheets. Never changes a cell you typed.
 
     \b
     Examples:

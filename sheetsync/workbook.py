@@ -182,7 +182,7 @@ class PlainRows:
 
 @dataclass
 class GeneratedSheet:
-    """A tool-only sheet (Metrics, Findings, Review, History), rewritten whole.
+    """A tool-only sheet (Metrics, Findings, Review, Weekly history), rewritten whole.
 
     `rows` lists the sheet from row 1 down: each entry is one row of CellWrites (a None
     entry is an empty cell), or a `PlainRows` standing for all of its rows in turn.

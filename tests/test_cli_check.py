@@ -130,7 +130,7 @@ def test_sync_writes_owned_cells_and_second_sync_changes_nothing(runner, tmp_pat
     check_col = [c.value for c in leads_ws[1]].index("Check") + 1
     assert "without Evidence" in leads_ws.cell(8, check_col).value
     assert leads_ws.cell(2, check_col).value in (None, "")
-    assert {"Metrics", "Findings", "Review", "History"} <= set(wb.sheetnames)
+    assert {"Metrics", "Findings", "Review", "Weekly history"} <= set(wb.sheetnames)
 
     def members(p):
         with zipfile.ZipFile(p) as z:
@@ -152,7 +152,7 @@ def test_dry_run_writes_nothing(runner, seed_xlsx):
 
 def test_check_reads_no_generated_sheet(runner, tmp_path, calamine_reads):
     # After a sync the Findings sheet can be as long as the lead log; a check never needs
-    # it (nor Metrics, Review, History).  What a sync reads: tests/test_sync_fingerprint.py.
+    # it (nor Metrics, Review, Weekly history).  What a sync reads: tests/test_sync_fingerprint.py.
     path = tmp_path / "book.xlsx"
     write_xlsx(path, {"Pipeline": pipeline_grid(),
                       "Leads": leads_grid([lead(), lead(ID="L2", Evidence="")])})

@@ -62,13 +62,14 @@ def test_first_sync_fills_history_back_then_keeps_it(rules):
     raw = book(leads=[lead(ID="L1", **{"Date in": dt.date(2026, 9, 1)}),
                       lead(ID="L2", **{"Date in": dt.date(2026, 10, 20)})])
     history = next(g for g in build_plan(run_check(raw, rules, AS_OF), "").generated
-                   if g.name == "History")
+                   if g.name == "Weekly history")
     weeks = [row[0].value for row in history.cell_rows()[1:]]
     assert weeks[0] == "2026-W37" and weeks[-1] == "2026-W47"      # 1 Sep is in W36
     assert len(weeks) == len(set(weeks)) == 11
     current = history.cell_rows()[-1]
     assert current[1].value == AS_OF and current[13] is not None   # this week: full row
-    # A History that already holds a week is carried as it is: no filling back.
+    # A history that already holds a week is carried as it is: no filling back; a
+    # workbook whose history has the old name keeps it (Excel reserves "History").
     raw.sheets["History"] = [["Week"], ["2026-W40", dt.date(2026, 9, 28)]]
     history = next(g for g in build_plan(run_check(raw, rules, AS_OF), "").generated
                    if g.name == "History")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sheetsync.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-GENERATED = ("Metrics", "Findings", "Review", "History")
+GENERATED = ("Metrics", "Findings", "Review", "Weekly history")
 
 
 @pytest.fixture(scope="module")

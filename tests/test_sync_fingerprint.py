@@ -51,7 +51,7 @@ def test_nothing_new_reads_neither_findings_nor_review_and_writes_nothing(
     reads.clear()
     before = synced.read_bytes()
     assert "up to date" in _sync(runner, synced)
-    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}]
+    assert reads == [{"Pipeline", "Leads", "Metrics", "Weekly history"}]
     assert synced.read_bytes() == before
 
 
@@ -64,7 +64,7 @@ def test_a_change_rewrites_the_stale_sheets_unread_as_a_full_sync_writes_them(
     shutil.copyfile(synced, fresh)
     reads.clear()
     out = _sync(runner, synced, LATER)
-    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}]
+    assert reads == [{"Pipeline", "Leads", "Metrics", "Weekly history"}]
     assert "(Findings and Review rewritten)" in out
     findings = _sheet(synced, "Findings")
     assert any("overdue by 3 days" in str(row[6]) for row in findings[1:])
@@ -110,7 +110,7 @@ def test_a_tampered_fingerprint_makes_the_sync_rewrite_and_put_it_right(
     _edit(synced, tamper)
     reads.clear()
     assert "(Findings and Review rewritten)" in _sync(runner, synced)
-    assert reads == [{"Pipeline", "Leads", "Metrics", "History"}]
+    assert reads == [{"Pipeline", "Leads", "Metrics", "Weekly history"}]
     assert [row for row in _sheet(synced, "Metrics") if row[0] == LABEL] == right
     assert _sheet(synced, "Findings") == findings
 

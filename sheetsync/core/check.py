@@ -21,7 +21,7 @@ from sheetsync.core.metrics import measure
 from sheetsync.core.result import CheckResult, Finding, found
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
-from sheetsync.core.rules_file import GENERATED
+from sheetsync.core.rules_file import GENERATED, HISTORY, OLD_HISTORY
 from sheetsync.core.rules_sheet import apply_rules_sheet
 from sheetsync.core.tables import Table, find_sheet, find_table
 from sheetsync.core.validate import validate
@@ -41,6 +41,7 @@ class Checked:
     leads_table: Table | None
     leads: list[Lead]
     history: Grid | None
+    history_name: str = HISTORY        # the workbook's own (an older workbook's: "History")
 
 
 def _pipeline_table(raw: RawWorkbook, rules: Rules) -> Table:
@@ -131,7 +132,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
             build_review(counted, metrics, fix, diagnosis, rules, as_of), counted, rules, as_of),
         notes=[f.message for f in findings if f.severity == "info"],
     )
-    history_name = find_sheet(names, ["History"])
+    history_name = find_sheet(names, [HISTORY, OLD_HISTORY])
     return Checked(
         result=result,
         rules=rules,
@@ -140,4 +141,5 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         leads_table=leads_table,
         leads=leads,
         history=raw.sheets.get(history_name) if history_name else None,
+        history_name=history_name or HISTORY,
     )

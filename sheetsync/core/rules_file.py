@@ -18,8 +18,13 @@ from sheetsync.core.values import normalize_header
 from sheetsync.errors import RulesError
 from sheetsync.resources import resource_dir
 
+# The weekly history sheet.  Its first name, "History", is one Excel reserves (for its
+# change tracking: it will not let a sheet be renamed so, and exceljs refuses to open a
+# workbook with one); a workbook that already has a "History" sheet keeps writing it.
+HISTORY = "Weekly history"
+OLD_HISTORY = "History"
 # The sheets sheetsync writes whole (§2): never the operator's, whatever the rules say.
-GENERATED = ("Metrics", "Findings", "Review", "History")
+GENERATED = ("Metrics", "Findings", "Review", HISTORY, OLD_HISTORY)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when it is there
 
 

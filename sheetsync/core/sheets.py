@@ -14,6 +14,7 @@ from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_la
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.review import owner_gap_line
+from sheetsync.core.rules_file import HISTORY
 from sheetsync.core.tables import is_empty
 from sheetsync.workbook import (
     CellWrite,
@@ -180,7 +181,7 @@ _HISTORY_FMT: tuple[Format, ...] = ("text", "date", "number", "integer", "percen
 
 
 def history_sheet(result: CheckResult, old: list[list[Value]] | None,
-                  past: Sequence[PastWeek] = ()) -> GeneratedSheet:
+                  past: Sequence[PastWeek] = (), name: str = HISTORY) -> GeneratedSheet:
     """Past weeks as they were, this as-of week's row replaced or appended.
 
     A History with no week yet (the first sync) starts from `past`: the weeks the lead
@@ -206,7 +207,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return _fitted(GeneratedSheet("History", list(rows)), [10, 11] + [13, 6] * 5 + [7, 22, 44])
+    return _fitted(GeneratedSheet(name, list(rows)), [10, 11] + [13, 6] * 5 + [7, 22, 44])
 
 
 def _past_row(p: PastWeek) -> Row:
@@ -249,7 +250,7 @@ def generated_sheets(checked: Checked, synced_at: str) -> list[GeneratedSheet]:
         review_sheet(result),
         history_sheet(result, checked.history,
                       past_weeks(checked.leads, result.as_of, checked.rules)
-                      if _empty_history(checked.history) else ()),
+                      if _empty_history(checked.history) else (), checked.history_name),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Tool-only sheets (Metrics, Findings, Review, History) as worksheet XML, streamed.
+"""Tool-only sheets (Metrics, Findings, Review, Weekly history) as worksheet XML, streamed.
 
 A generated sheet is written whole, so it is rendered straight to XML text, never
 through an object per cell.  A `PlainRows` block (one tuple per finding) is taken
