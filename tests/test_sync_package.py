@@ -224,7 +224,7 @@ def exceljs_open(node: Path, path: Path) -> dict[str, object]:
     return json.loads(done.stdout)
 
 
-def test_a_synced_workbook_opens_in_exceljs_and_openpyxl(runner, tmp_path):
+def test_a_synced_workbook_opens_in_exceljs_openpyxl_and_calamine(runner, tmp_path):
     node = npm_ready()
     path = tmp_path / "demo.xlsx"
     shutil.copy(REPO / "sample_workbooks" / "demo.xlsx", path)
@@ -238,3 +238,8 @@ def test_a_synced_workbook_opens_in_exceljs_and_openpyxl(runner, tmp_path):
     assert notes and all(text.startswith("sheetsync") for text in notes.values())
     wb = load_workbook(path)
     assert any(c.comment is not None for row in wb["Leads"].iter_rows() for c in row)
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as book:
+        assert book.sheet_names == wb.sheetnames == list(sheets)
+        assert book.get_sheet_by_name("Leads").to_python()[0][0] == wb["Leads"]["A1"].value
