@@ -79,4 +79,4 @@ def test_wanted_sheets_names_the_operators_and_only_then_the_generated():
     sync = text.wanted_sheets(generated=True, leave_out=("Findings",))
     assert {"pipeline", "leads", "rules", "blocks"} <= check
     assert not check & {g.lower() for g in GENERATED}
-    assert sync - check == {"metrics", "review", "history"}
+    assert sync - check == {"metrics", "review", "weeklyhistory", "history"}
