@@ -18,9 +18,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.coaching import coaching_lines
 from sheetsync.core.history import PastWeek
 from sheetsync.core.result import CheckResult, LeadRef, Metric, PipelineRow
-from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import number, pct, show_value
 from sheetsync.errors import SheetsyncError
@@ -165,8 +165,8 @@ def review_context(result: CheckResult) -> dict[str, Any]:
         ],
         "variants": variants,
         "more_variants": max(0, len(review.replies_by_variant) - MAX_ITEMS),
-        "gaps": [shorten(owner_gap_line(g), 120) for g in review.owner_gaps[:MAX_ITEMS]],
-        "more_gaps": max(0, len(review.owner_gaps) - MAX_ITEMS),
+        "gaps": [shorten(line, 160) for line in coaching_lines(review)[:MAX_ITEMS]],
+        "more_gaps": max(0, len(coaching_lines(review)) - MAX_ITEMS),
         "one_change": shorten(review.one_change, MAX_SENTENCE),
     }
 

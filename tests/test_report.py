@@ -157,7 +157,8 @@ def test_review_runs_on_with_lists_cut_short(tmp_path, rules):
     assert "Give the call a fixed agenda and a defined close." in text
     assert "Lead number 14" in text and "Lead number 15 " not in text
     assert text.count("and 45 more") >= 6         # three lists, three meeting columns...
-    assert "Owner 3: conversion 10% vs team median 30% (n=9)" in text
+    assert ("Owner 3: conversion 10% of 9 closed deals (likely 2.0–44%), below the team"
+            " median of 60%.") in text
 
 
 @needs_pdf
@@ -167,7 +168,10 @@ def test_short_review_names_each_item(tmp_path, rules):
     text = flat(pdf_pages(out)[1])
     for shown in ("Ada Okafor", "no Decision yet", "Wen Silva", "Jo Fischer",
                   "5 days late: follow up", "Uma Costa", "Ben Garcia", "Zoe Hall",
-                  "A: backlog", "51%", "Alex: conversion 0% vs team median 20% (n=6)",
+                  "A: backlog", "51%",
+                  "Alex: conversion 0% of 6 closed deals (likely 0–39%), below the team"
+                  " median of 50%.",
+                  "Open leads per owner: Alex 4, Sam 2.",
                   "Write down what disqualifies a lead before a call."):
         assert shown in text, shown
 

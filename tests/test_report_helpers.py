@@ -111,7 +111,9 @@ def filled_result(rules: Rules, **changes: Any) -> CheckResult:
                       "lost": [LeadRef(row=155, lead="Ben Garcia", owner="Kim")],
                       "nurture": [LeadRef(row=190, lead="Zoe Hall", owner="Sam")]},
             owner_gaps=[OwnerGap(owner="Alex", metric="conversion_rate", value=0.0,
-                                 team_median=0.2, gap=-0.2, n=6)],
+                                 team_median=0.5, gap=-0.5, n=6, real=True,
+                                 interval=Interval(low=0.0, high=0.39), open_leads=4)],
+            open_leads_by_owner={"Alex": 4, "Sam": 2}, coaching_weeks=13,
             one_change="Write down what disqualifies a lead before a call.",
         ),
     )
@@ -148,7 +150,9 @@ def busy_result(rules: Rules, n: int = 60) -> CheckResult:
                             for i in range(n)],
         meetings={"won": refs, "lost": refs, "nurture": refs},
         owner_gaps=[OwnerGap(owner=f"Owner {i}", metric="conversion_rate", value=0.1,
-                             team_median=0.3, gap=-0.2, n=9) for i in range(n)],
+                             team_median=0.6, gap=-0.5, n=9, real=True,
+                             interval=Interval(low=0.02, high=0.44)) for i in range(n)],
+        coaching_weeks=13,
         one_change="Give the call a fixed agenda and a defined close.",
     )
     return filled_result(rules, review=review)

@@ -254,6 +254,50 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "next touch {late} late (due {date})",
         level="note",
     ),
+    # --- Owner coaching (the Review) ---------------------------------------------------
+    Entry(
+        "coaching-title",
+        "Owners against the team median, last {weeks}",
+        level="note",
+    ),
+    Entry(
+        "coaching-below",
+        "{owner}: {what} {value} of {sample} (likely {likely}), below the team median of"
+        " {median}.",
+        level="note",
+    ),
+    Entry(
+        "coaching-above",
+        "{owner}: {what} {value} of {sample} (likely {likely}), above the team median of"
+        " {median}.",
+        level="note",
+    ),
+    Entry(
+        "coaching-in-line",
+        "{owner}: {what} {value} of {sample} (likely {likely}), in line with the team"
+        " median of {median}.",
+        level="note",
+    ),
+    Entry(
+        "coaching-no-median",
+        "{owner}: {what} {value} of {sample} (likely {likely}).",
+        level="note",
+    ),
+    Entry(
+        "coaching-too-few",
+        "{owner}: {what} {value} of {sample}, too few to judge.",
+        level="note",
+    ),
+    Entry(
+        "coaching-no-gap",
+        "No owner is clearly above or below the team median over the last {weeks}.",
+        level="note",
+    ),
+    Entry(
+        "coaching-workload",
+        "Open leads per owner: {load}.",
+        level="note",
+    ),
     # --- Qualification: what a pursued lead must carry ---------------------------------
     Entry(
         "pursued-needs-budget",

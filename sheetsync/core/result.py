@@ -157,6 +157,10 @@ class OwnerGap(BaseModel):
     team_median: float | None
     gap: float | None                # value - team median
     n: int = 0
+    low_sample: bool = False         # n under min_sample: shown, never called a gap
+    interval: Interval | None = None   # 95% Wilson interval of the owner's rate
+    real: bool = False               # enough sample, and the median is outside the interval
+    open_leads: int = 0              # the owner's workload: leads that still need work
 
 
 class Review(BaseModel):
@@ -167,7 +171,9 @@ class Review(BaseModel):
     replies_by_variant: list[VariantReplies] = Field(default_factory=list)
     overdue: list[LeadRef] = Field(default_factory=list)
     meetings: dict[str, list[LeadRef]] = Field(default_factory=dict)   # won / lost / nurture
-    owner_gaps: list[OwnerGap] = Field(default_factory=list)
+    owner_gaps: list[OwnerGap] = Field(default_factory=list)   # over coaching_weeks
+    open_leads_by_owner: dict[str, int] = Field(default_factory=dict)
+    coaching_weeks: int = 0
     one_change: str = ""
 
 

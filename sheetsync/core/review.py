@@ -8,13 +8,12 @@ median, and one change to the system this week.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 
+from sheetsync.core.coaching import owner_gaps
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import Leak, Metrics, OwnerGap, Review, VariantReplies
+from sheetsync.core.result import Leak, Metrics, Review, VariantReplies, Window
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import pct
 
 _CHANGE = {
     "Input source #1": "name your main input source and count what it brings each week",
@@ -60,23 +59,27 @@ def build_review(
         elif lead.stage == "nurture" or lead.decision == "nurture":
             if lead.date_in is not None and w.start <= lead.date_in <= w.end:
                 meetings.setdefault("nurture", []).append(_ref(lead))
+    gaps, workload = owner_gaps(leads, rules, as_of)
     return Review.model_validate({
         "new_not_routable": routable,
         "qualified_without_evidence": no_evidence,
         "overdue": overdue,
         "meetings": meetings,
-        "replies_by_variant": _replies(leads),
-        "owner_gaps": _owner_gaps(metrics),
+        "replies_by_variant": _replies(leads, w),
+        "owner_gaps": gaps,
+        "open_leads_by_owner": workload,
+        "coaching_weeks": max(1, rules.coaching_weeks),
         "one_change": _one_change(fix, diagnosis),
     })
 
 
-def _replies(leads: list[Lead]) -> list[VariantReplies]:
-    """Sent messages per variant and how they were answered (counted, then modelled)."""
+def _replies(leads: list[Lead], w: Window) -> list[VariantReplies]:
+    """Messages sent in the window per variant, and how they were answered."""
+    start, end = w.start, w.end
     counts: Counter[tuple[str, str]] = Counter(
         (lead.message_variant or "(no variant)", lead.reply_status or "none")
         for lead in leads
-        if lead.sent_date is not None
+        if lead.sent_date is not None and start <= lead.sent_date <= end
     )
     by: dict[str, dict[str, int]] = {}
     for (name, status), n in counts.items():
@@ -92,36 +95,9 @@ _REPLY_FIELD = {"none": "no_reply", "positive": "positive", "neutral": "neutral"
                 "negative": "negative"}
 
 
-def _owner_gaps(metrics: Metrics) -> list[OwnerGap]:
-    """Each owner's conversion and qualified rate against the team median."""
-    gaps: list[OwnerGap] = []
-    for metric in ("conversion_rate", "qualified_rate"):
-        rates = {
-            b.name: getattr(b, metric)
-            for b in metrics.by_owner
-            if getattr(b, metric).value is not None and b.name != "(none)"
-        }
-        if len(rates) < 2:
-            continue
-        median = statistics.median(m.value for m in rates.values())
-        for owner, m in sorted(rates.items()):
-            gaps.append(
-                OwnerGap(owner=owner, metric=metric, value=m.value, team_median=median,
-                         gap=m.value - median, n=m.n)
-            )
-    return gaps
-
-
 def _one_change(fix: Leak | None, diagnosis: str) -> str:
     if fix is not None and fix.stage in _CHANGE:
         return f"{_CHANGE[fix.stage][:1].upper()}{_CHANGE[fix.stage][1:]} ({fix.stage})."
     if fix is not None:
         return f"Start measuring {fix.stage.lower()} from the lead log."
     return diagnosis
-
-
-def owner_gap_line(gap: OwnerGap) -> str:
-    """"Sam: conversion 18% vs team median 30% (n=11)"."""
-    what = gap.metric.replace("_rate", "").replace("_", " ")
-    return f"{gap.owner}: {what} {pct(gap.value)} vs team median {pct(gap.team_median)} (n={gap.n})"
-

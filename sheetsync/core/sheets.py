@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sheetsync.core.catalogue import plural, say
+from sheetsync.core.coaching import coaching_lines
 from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
-from sheetsync.core.review import owner_gap_line
 from sheetsync.core.rules_file import HISTORY
 from sheetsync.core.tables import is_empty
 from sheetsync.workbook import (
@@ -167,8 +168,8 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
         rows.append([_t(v.variant), _n(v.sent, "integer"), _n(v.positive, "integer"),
                      _n(v.neutral, "integer"), _n(v.negative, "integer"),
                      _n(v.other, "integer"), _n(v.no_reply, "integer")])
-    rows += [[], [_t("Owner gaps against the team median", True)]]
-    rows += [[_t(owner_gap_line(g))] for g in r.owner_gaps]
+    rows += [[], [_t(say("coaching-title", weeks=plural(r.coaching_weeks, "week")), True)]]
+    rows += [[_t(line)] for line in coaching_lines(r)]
     return _fitted(GeneratedSheet("Review", rows), [30, 28, 14, 56, 10, 12, 10])
 
 
