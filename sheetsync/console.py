@@ -9,15 +9,10 @@ from collections import Counter
 
 from sheetsync.core.result import CheckResult, Metric
 from sheetsync.core.text import pct, show
+from sheetsync.formats import METRIC_NAMES
 
 MAX_FINDINGS = 25
-_LABELS = {
-    "leads_per_week": "Leads per week",
-    "qualified_rate": "Qualified rate",
-    "conversion_rate": "Conversion rate",
-    "average_deal_size": "Average deal size",
-    "cycle_time_days": "Cycle time",
-}
+_LABELS = METRIC_NAMES
 
 
 def _metric_line(m: Metric) -> str:

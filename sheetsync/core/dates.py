@@ -12,7 +12,9 @@ import datetime as dt
 import math
 import re
 
-SERIAL_EPOCH = dt.date(1899, 12, 30)      # Excel (1900 system) and Google Sheets serials
+from sheetsync import formats
+
+SERIAL_EPOCH = formats.SERIAL_EPOCH.date()   # Excel (1900 system) and Google Sheets serials
 SERIAL_MIN, SERIAL_MAX = 20000, 80000     # 1954-10-03 .. 2119-01-11
 
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",

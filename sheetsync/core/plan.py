@@ -15,15 +15,10 @@ from sheetsync.core.diff import same
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
-from sheetsync.workbook import NOTE_PREFIX, CellWrite, Format, Highlight, Plan, SheetPatch
+from sheetsync.formats import UNIT_FORMAT
+from sheetsync.workbook import NOTE_PREFIX, CellWrite, Highlight, Plan, SheetPatch
 
 PIPELINE_OWNED = ("measured", "status", "why")
-UNIT_FORMAT: dict[str, Format] = {
-    "rate": "percent",
-    "money": "money",
-    "days": "days",
-    "per_week": "number",
-}
 
 
 def _header(table: Table, key: str, aliases: dict[str, list[str]], col: int,

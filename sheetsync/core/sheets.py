@@ -17,6 +17,7 @@ from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.rules_file import HISTORY
 from sheetsync.core.tables import is_empty
+from sheetsync.formats import METRIC_LABELS, UNIT_FORMAT
 from sheetsync.workbook import (
     CellWrite,
     Format,
@@ -34,15 +35,7 @@ if TYPE_CHECKING:
     from sheetsync.core.check import Checked
 
 LAST_SYNCED = "Last synced"
-_UNIT: dict[str, Format] = {"rate": "percent", "money": "money", "days": "number",
-                            "per_week": "number"}
-METRIC_LABELS = {
-    "leads_per_week": "Leads per week",
-    "qualified_rate": "Qualified rate",
-    "conversion_rate": "Conversion rate",
-    "average_deal_size": "Average deal size",
-    "cycle_time_days": "Cycle time (days)",
-}
+_UNIT = UNIT_FORMAT
 
 
 def _t(v: object, bold: bool = False) -> CellWrite | None:

@@ -14,6 +14,9 @@ import math
 import re
 from typing import Any
 
+from sheetsync.formats import NUMBER_FORMATS as CODES
+from sheetsync.formats import SERIAL_EPOCH, SHEETS_TYPES, serial
+from sheetsync.formats import TONES as FILLS
 from sheetsync.workbook import (
     HIGHLIGHT_MARK,
     CellError,
@@ -24,25 +27,17 @@ from sheetsync.workbook import (
     highlight_formula,
 )
 
-EPOCH = dt.datetime(1899, 12, 30)
+EPOCH = SERIAL_EPOCH
 MAX_CELL_TEXT = 50_000            # Sheets refuses a whole batch with a longer cell
 
 # CellWrite.format -> Sheets NumberFormat (same patterns as the Excel backend).
 NUMBER_FORMATS: dict[str, dict[str, str]] = {
-    "percent": {"type": "PERCENT", "pattern": "0.0%"},
-    "money": {"type": "NUMBER", "pattern": "#,##0"},
-    "number": {"type": "NUMBER", "pattern": "0.0"},
-    "days": {"type": "NUMBER", "pattern": "0.0"},
-    "integer": {"type": "NUMBER", "pattern": "0"},
-    "date": {"type": "DATE", "pattern": "yyyy-mm-dd"},
-    "datetime": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"},
-}
-# Highlight tones: background colour (0..1 RGB) and bold, matching the Excel fills.
+    fmt: {"type": SHEETS_TYPES[fmt], "pattern": code} for fmt, code in CODES.items()}
+# Highlight tones: background colour (0..1 RGB) and bold, the Excel fills' colours.
 TONES: dict[str, tuple[dict[str, float], bool]] = {
-    "leak": ({"red": 1.0, "green": 0xC7 / 255, "blue": 0xCE / 255}, False),
-    "fix": ({"red": 1.0, "green": 0xB2 / 255, "blue": 0x66 / 255}, True),
-    "finding": ({"red": 1.0, "green": 0xF2 / 255, "blue": 0xCC / 255}, False),
-}
+    tone: ({"red": int(rgb[0:2], 16) / 255, "green": int(rgb[2:4], 16) / 255,
+            "blue": int(rgb[4:6], 16) / 255}, bold)
+    for tone, (rgb, bold) in FILLS.items()}
 # Every conditional-format rule sheetsync adds carries this always-true term, so the
 # next sync can tell its own rules from the operator's (same mark as in Excel).
 RULE_MARK = HIGHLIGHT_MARK      # in every rule sheetsync adds: how it finds its own
@@ -110,13 +105,6 @@ def grid_of(data: list[dict[str, Any]]) -> tuple[Grid, dict[tuple[int, int], str
 OWNED_FIELDS = ("userEnteredValue,userEnteredFormat.numberFormat,userEnteredFormat.textFormat.bold,"
                 "userEnteredFormat.textFormat.link,userEnteredFormat.wrapStrategy,note")
 GENERATED_FIELDS = "userEnteredValue,userEnteredFormat,note"
-
-
-def serial(moment: dt.date) -> float:
-    """A date or datetime as a Sheets serial number (days since 1899-12-30)."""
-    if not isinstance(moment, dt.datetime):
-        return float((moment - EPOCH.date()).days)
-    return (moment.replace(tzinfo=None) - EPOCH).total_seconds() / 86400
 
 
 def cell_data(cell: CellWrite | None, link_uri: str | None = None) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from itertools import compress
 from sheetsync.backends.xlsx.sheetxml import Cell, col_letters, text_cell
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.backends.xlsx.xmltext import attr_xml, plain, text_xml
+from sheetsync.formats import serial
 from sheetsync.workbook import CellWrite, Format, GeneratedSheet, PlainRows, Row
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -43,14 +44,6 @@ PAGE_SETUP = ('<printOptions horizontalCentered="1"/>'
               '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="%d"/>'
               '<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N</oddFooter>'
               '</headerFooter>')
-
-
-def serial(value: dt.date, date1904: bool) -> float:
-    """A date or datetime as an Excel serial number."""
-    epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
-    moment = value if isinstance(value, dt.datetime) else dt.datetime(
-        value.year, value.month, value.day)
-    return (moment.replace(tzinfo=None) - epoch).total_seconds() / 86400
 
 
 def number_text(x: float) -> str:

@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import re
 
+from sheetsync.formats import NUMBER_FORMATS, TONES
 from sheetsync.workbook import Format, Tone
 
-NUMBER_FORMATS: dict[str, str] = {
-    "percent": "0.0%",
-    "money": "#,##0",
-    "number": "0.0",
-    "days": "0.0",
-    "integer": "0",
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm",
-}
-TONES: dict[str, tuple[str, bool]] = {        # fill colour (ARGB), bold
-    "leak": ("FFFFC7CE", False),
-    "fix": ("FFFFB266", True),
-    "finding": ("FFFFF2CC", False),
-}
 _BUILTIN = {"0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 
 
@@ -146,7 +133,8 @@ class Styles:
         """The dxfs index of a highlight tone (a solid fill, bold for the row to fix)."""
         if tone in self._dxf_cache:
             return self._dxf_cache[tone]
-        colour, bold = TONES[tone]
+        rgb, bold = TONES[tone]
+        colour = "FF" + rgb                     # ARGB, opaque
         font = "<font><b/></font>" if bold else ""
         item = (f'<dxf>{font}<fill><patternFill patternType="solid"><fgColor rgb="{colour}"/>'
                 f'<bgColor rgb="{colour}"/></patternFill></fill></dxf>')
