@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -96,15 +94,10 @@ def pdf_bytes(html_for: Callable[[str], str], *, densities: Sequence[str] = ("",
 
 
 def write_atomically(out: Path, data: bytes) -> None:
-    """Write `data` to `out` through a temporary file beside it: never half a file."""
-    tmp: str | None = None
+    """Write `data` to `out` in one step (sheetsync/atomic.py): never half a file."""
+    from sheetsync import atomic
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, out)
+        atomic.write_atomically(out, data)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         raise WriteError(f"{out}: cannot write the report ({exc.strerror or exc})") from exc

@@ -8,22 +8,22 @@ zip times and document stamps), so sample workbooks can be checked by hash.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from sheetsync.atomic import write_atomically
 from sheetsync.core.layout import BookLayout, SheetLayout
 from sheetsync.errors import SheetsyncError, WriteError
+from sheetsync.formats import NUMBER_FORMATS as WRITTEN
+from sheetsync.formats import TYPED_PERCENT
 
 DROPDOWN_ROWS = 2000                      # dropdowns reach this many rows below the header
 FIXED_TIME = dt.datetime(2026, 1, 1)      # reproducible files: no "created now" stamp
-NUMBER_FORMATS = {"date": "yyyy-mm-dd", "money": "#,##0", "percent": "0%"}
+NUMBER_FORMATS = {"date": WRITTEN["date"], "money": WRITTEN["money"], "percent": TYPED_PERCENT}
 HEADER_FILL = "FFE8EEF7"                  # the operator's columns
 OWNED_FILL = "FFEDEDED"                   # columns sheetsync writes
 
@@ -142,9 +142,9 @@ def _fixed_times(data: bytes) -> bytes:
 def write_new_workbook(path: Path, layout: BookLayout, *, overwrite: bool = False) -> None:
     """Create the workbook at `path`, atomically; never replaces a file unless `overwrite`.
 
-    The bytes go to a temp file in the same folder, which then takes the name in one
-    step: a hard link when the name must be new (so a file that appears meanwhile is
-    still not replaced), a rename when overwriting.  A failure leaves nothing behind.
+    The bytes take the name in one step (sheetsync/atomic.py): a hard link when the
+    name must be new (so a file that appears meanwhile is still not replaced), a
+    rename when overwriting.  A failure leaves nothing behind.
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -158,40 +158,9 @@ def write_new_workbook(path: Path, layout: BookLayout, *, overwrite: bool = Fals
         raise SheetsyncError(f"{path}: the folder {folder} does not exist")
     data = build(layout)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".sheetsync-tmp",
-                                        dir=folder)
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot write in {folder} ({exc.strerror})") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)      # as a plainly created file, not mkstemp's 0600
-        _place(tmp, path, overwrite)
+        write_atomically(path, data, overwrite=overwrite)
     except FileExistsError:
         raise SheetsyncError(
             f"{path} already exists; choose another name or use --force") from None
     except OSError as exc:
         raise WriteError(f"{path} was not written: {exc.strerror or exc}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _place(tmp: Path, path: Path, overwrite: bool) -> None:
-    """Give `tmp`'s content the name `path` in one step."""
-    if overwrite:
-        os.replace(tmp, path)
-        return
-    try:
-        os.link(tmp, path)                 # fails if `path` exists: no race with a new file
-    except FileExistsError:
-        raise
-    except OSError:                        # a filesystem without hard links
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(tmp, path)

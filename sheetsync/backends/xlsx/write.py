@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sheetsync.atomic import atomic_target, replace_error
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.furniture import cf_xml
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
@@ -25,7 +26,6 @@ from sheetsync.backends.xlsx.sheetxml import Buffer, Cell, SheetXml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.backends.xlsx.zipio import (
     Part,
-    atomic_target,
     level_for,
     refuse_if_open,
     rewrite,
@@ -218,5 +218,8 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
         replace, add = parts.final()
     if not replace and not add:
         return
-    with atomic_target(path) as target:
-        target.keep = rewrite(path, target.path, replace, add)
+    try:
+        with atomic_target(path) as target:
+            target.keep = rewrite(path, target.path, replace, add)
+    except OSError as exc:
+        raise replace_error(path, exc) from exc

@@ -4,22 +4,15 @@ Members sync does not own are copied as their compressed bytes, untouched, so ev
 part the operator's Excel wrote (drawings, x14 validations, macros...) survives byte
 for byte and nothing is decompressed for nothing.  Big parts sync writes arrive
 deflated already (see deflate.py) and are written as they are.  The new file is
-written beside the original and moved over it in one rename: a crash leaves the
-original as it was.
+written beside the original and moved over it in one rename (sheetsync/atomic.py): a
+crash leaves the original as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import errno
-import os
-import shutil
 import struct
-import tempfile
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.backends.xlsx.deflate import Deflated
@@ -135,53 +128,3 @@ def _same_member(src: zipfile.ZipFile, old: zipfile.ZipInfo, dst: zipfile.ZipFil
         return _raw(dst, new) == _raw(src, old)    # the new file is open for reading too
     finally:
         dst.fp.seek(end)
-
-
-@dataclass
-class Target:
-    """The temp file a rewrite goes to; clear `keep` to leave the original in place."""
-
-    path: Path
-    keep: bool = True
-
-
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Target]:
-    """A temp file beside `path`; on success (and `keep`) it replaces `path` in one rename."""
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".sheetsync-tmp",
-                                        dir=path.parent)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    os.close(fd)
-    target = Target(Path(tmp_name))
-    tmp = target.path
-    try:
-        yield target
-        if not target.keep:
-            return
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def _write_error(path: Path, exc: OSError) -> WriteError:
-    if exc.errno == errno.ENOSPC:
-        why = "the disk is full; free some space and run again"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = f"the folder {path.parent} is read-only; sync a copy in a folder you can write"
-    else:
-        why = exc.strerror or str(exc)
-    return WriteError(f"{path.name} was not changed: {why}")
