@@ -61,3 +61,48 @@ def test_low_deal_size_says_custom_pricing(rules):
 def test_empty_log_speaks_of_the_leak_to_fix(rules, seed_book):
     result = run_check(seed_book, rules, AS_OF).result
     assert result.diagnosis.startswith("Input source #2 is blank")
+
+
+FILLED = seed_answers() | {
+    "Input source #1": "Referrals from past clients", "Input source #2": "Partner intros",
+    "Qualification criteria": "Budget over $5K, decision maker on the call",
+    "Price (visible before the call)": "$8,000 fixed, on the pricing page",
+    "Conversion call structure": "30-minute call, fixed agenda, sign or not a fit",
+}
+
+
+def test_low_volume_from_several_sources_names_the_best_to_grow(rules):
+    leads = leads_with({"Referral": (4, 5), "Partner": (1, 5)}, D(2026, 11, 2), "v")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert result.diagnosis == (
+        "Only 2.5 leads a week come in from 2 sources — grow Referral, the one whose leads"
+        " qualify best (80% of 5 decided leads).")
+
+
+def test_low_volume_from_two_small_sources_names_the_bigger(rules):
+    leads = leads_with({"Referral": (1, 2), "Partner": (2, 4)}, D(2026, 11, 2), "w")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert result.diagnosis == (
+        "Only 1.5 leads a week come in from 2 sources — grow Partner, the one that brings"
+        " the most (4 leads).")
+    assert not result.diagnosis.startswith("No leak")
+
+
+def test_no_closed_deals_yet_is_its_own_state(rules):
+    leads = leads_with({"Referral": (8, 8), "Partner": (6, 6)}, D(2026, 10, 26), "o")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert result.diagnosis == (
+        "No pursued deal has closed in the last 4 weeks yet — the conversion rate shows once"
+        " deals are marked won or lost with their Closed date.")
+    assert "not tracked" not in result.diagnosis
+
+
+def test_comparisons_use_the_rounded_number_the_operator_sees(rules):
+    # 16 of 65 is 24.6%: shown as 25%, so not under the 25% minimum
+    leads = leads_with({"Referral": (8, 33), "Partner": (8, 32)}, D(2026, 11, 2), "r")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert "Qualified rate" not in result.diagnosis
+    # 15 of 65 is 23.1%: shown as 23%, under it
+    leads = leads_with({"Referral": (7, 33), "Partner": (8, 32)}, D(2026, 11, 2), "s")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert result.diagnosis.startswith("Qualified rate is 23% — ")

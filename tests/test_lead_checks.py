@@ -47,8 +47,8 @@ def test_a_timeline_phrase_is_read_in_the_lead_log(rules):
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("TBC", "untracked"), ("N.A.", "none"), ("n.a.", "none"), ("No criteria", "none"),
-    ("not sure", "untracked"), ("Ad hoc", "varies"), ("ad-hoc calls", "varies"),
-    ("To be defined", "none"), ("Budget TBC after the call", "untracked"),
+    ("not sure", "untracked"), ("Ad hoc", "varies"), ("Ad-hoc, whoever asks", "varies"),
+    ("To be defined", "none"), ("Budget: TBC", "untracked"),
 ])
 def test_the_missing_leak_words(rules, text, kind):
     assert marker_kind(text, rules) == kind

@@ -254,6 +254,67 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "next touch {late} late (due {date})",
         level="note",
     ),
+    # --- The diagnosis: walking the pipeline backward ---------------------------------
+    Entry("trend-fell", "fell from {before} to {now}", level="note"),
+    Entry("trend-is", "is {now}", level="note"),
+    Entry(
+        "diagnosis-one-source",
+        "Only {value} leads a week come in, all from {source} — add a second, intentional"
+        " input source.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-no-source",
+        "Only {value} leads a week come in, and no lead says where it came from — write the"
+        " Source of every lead, then add a second, intentional input source.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-grow-source",
+        "Only {value} leads a week come in from {sources} — grow {source}, {why}.",
+        level="note",
+    ),
+    Entry("diagnosis-best-source-rate",
+          "the one whose leads qualify best ({rate} of {decided})", level="note"),
+    Entry("diagnosis-best-source-volume", "the one that brings the most ({leads})",
+          level="note"),
+    Entry(
+        "diagnosis-worst-source",
+        "Qualified rate {trend} — {source} is bringing leads that fail your criteria.",
+        level="note",
+    ),
+    Entry("diagnosis-wrong-people",
+          "Qualified rate {trend} — your inputs are pulling in the wrong people.",
+          level="note"),
+    Entry(
+        "diagnosis-offer-or-call",
+        "Conversion rate on qualified leads {trend} — the offer or the call structure is"
+        " broken, not the leads.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-custom-pricing",
+        "Average deal size {trend} — you are priced as custom work; sell one productized"
+        " offer at a fixed price.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-no-closed-deals",
+        "No pursued deal has closed in the last {weeks} yet — the conversion rate shows"
+        " once deals are marked won or lost with their Closed date.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-on-target",
+        "Every counter is on target this window — keep the system as it is and watch the"
+        " trend.",
+        level="note",
+    ),
+    Entry(
+        "diagnosis-no-leads",
+        "No leads in the window yet — log every lead with its Date in and Source.",
+        level="note",
+    ),
     # --- Owner coaching (the Review) ---------------------------------------------------
     Entry(
         "coaching-title",

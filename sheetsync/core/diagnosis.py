@@ -1,16 +1,24 @@
 """One sentence a person would say: where to spend the next two weeks.
 
-Walk the pipeline (DESIGN.md §3): low lead volume → a single input source; low
-qualified rate → the inputs (name the source with the worst rate); low conversion on
-qualified leads → the offer or the call structure; low deal size → priced as custom
-work.  The most upstream problem wins; a low-sample rate never drives a diagnosis.
-With nothing measurable, the leak to fix this week speaks.
+Walk the pipeline backward (the worksheet's "finding the leak"), most upstream first:
+
+- low lead volume → one input source that is not producing (add a second one), or,
+  with several sources, the best of them to grow (the highest qualified rate);
+- low qualified rate → the inputs (name the source with the worst rate);
+- low conversion on qualified leads → the offer or the call structure;
+- low deal size → priced as custom work;
+- pursued leads but no deal closed in the window yet: its own state, not "untracked".
+
+A low-sample rate never drives a diagnosis.  Every comparison is made on the number as
+the operator sees it (24.6% shows as 25% and is not under a 25% minimum).  With nothing
+measurable, the leak to fix this week speaks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Breakdown, Leak, Metric, Metrics
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import money, number, pct
@@ -24,16 +32,34 @@ _LEAK_ADVICE = {
 }
 
 
+def shown(value: float, unit: str) -> float:
+    """`value` rounded the way the operator sees it (text.py): rates to a whole percent
+    (a tenth under 10%), money to the unit, counts and days to a tenth."""
+    if unit == "rate":
+        v = value * 100
+        return round(v, 1 if 0 < v < 10 else 0) / 100
+    if unit == "money":
+        return float(round(value))
+    return round(value, 1)
+
+
 def _usable(m: Metric, rules: Rules) -> bool:
     return m.value is not None and m.n >= rules.min_sample
 
 
-def _trend(name: str, m: Metric, fmt: Callable[[float | None], str], rules: Rules) -> str:
-    """"X fell from A to B" when the previous window was usable and higher, else "X is B"."""
+def _below(m: Metric, floor: float) -> bool:
+    """The value as shown is under `floor`."""
+    return m.value is not None and shown(m.value, m.unit) < floor
+
+
+def _trend(m: Metric, fmt: Callable[[float | None], str], rules: Rules) -> str:
+    """"fell from A to B" when the previous window was usable and shows higher, else
+    "is B"."""
     before, now = m.previous, m.value
-    if before is not None and now is not None and m.previous_n >= rules.min_sample and before > now:
-        return f"{name} fell from {fmt(before)} to {fmt(now)}"
-    return f"{name} is {fmt(now)}"
+    if (before is not None and now is not None and m.previous_n >= rules.min_sample
+            and shown(before, m.unit) > shown(now, m.unit)):
+        return say("trend-fell", before=fmt(before), now=fmt(now))
+    return say("trend-is", now=fmt(now))
 
 
 def worst_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
@@ -42,6 +68,41 @@ def worst_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
     if not usable:
         return None
     return min(usable, key=lambda s: (s.qualified_rate.value or 0.0, -s.qualified_rate.n))
+
+
+def best_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
+    """The source to grow: the best qualified rate among those with enough decisions,
+    else the one that brought the most leads."""
+    active = [s for s in sources if s.leads > 0 and s.name != "(none)"]
+    usable = [s for s in active if _usable(s.qualified_rate, rules)]
+    if usable:
+        return max(usable, key=lambda s: (s.qualified_rate.value or 0.0, s.leads))
+    return max(active, key=lambda s: s.leads, default=None)
+
+
+def no_closed_deals(metrics: Metrics) -> bool:
+    """Pursued leads came in, but no pursued deal closed (won or lost) in the window."""
+    q, c = metrics.qualified_rate, metrics.conversion_rate
+    pursued = round((q.value or 0.0) * q.n)
+    return c.n == 0 and pursued > 0
+
+
+def _low_volume(lpw: Metric, metrics: Metrics, rules: Rules) -> str:
+    active = [s for s in metrics.by_source if s.leads > 0 and s.name != "(none)"]
+    if len(active) <= 1:
+        if active:
+            return say("diagnosis-one-source", value=number(lpw.value), source=active[0].name)
+        return say("diagnosis-no-source", value=number(lpw.value))
+    best = best_source(active, rules)
+    assert best is not None
+    q = best.qualified_rate
+    if _usable(q, rules):
+        why = say("diagnosis-best-source-rate", rate=pct(q.value),
+                  decided=plural(q.n, "decided lead"))
+    else:
+        why = say("diagnosis-best-source-volume", leads=plural(best.leads, "lead"))
+    return say("diagnosis-grow-source", value=number(lpw.value),
+               sources=plural(len(active), "source"), source=best.name, why=why)
 
 
 def diagnose(metrics: Metrics, fix: Leak | None, rules: Rules) -> str:
@@ -53,31 +114,27 @@ def diagnose(metrics: Metrics, fix: Leak | None, rules: Rules) -> str:
         metrics.conversion_rate,
         metrics.average_deal_size,
     )
-    active = [s for s in metrics.by_source if s.leads > 0]
-    if lpw.value is not None and lpw.n > 0 and lpw.value < d.min_leads_per_week and len(
-        active
-    ) <= 1:
-        where = f", all from {active[0].name}" if active else ""
-        return (
-            f"Only {number(lpw.value)} leads a week come in{where} — add a second,"
-            " intentional input source."
-        )
-    if _usable(q, rules) and q.value < d.min_qualified_rate:  # type: ignore[operator]
+    if lpw.n > 0 and _below(lpw, d.min_leads_per_week):
+        return _low_volume(lpw, metrics, rules)
+    if _usable(q, rules) and _below(q, d.min_qualified_rate):
         worst = worst_source(metrics.by_source, rules)
-        head = _trend("Qualified rate", q, pct, rules)
+        trend = _trend(q, pct, rules)
         if worst is not None:
-            return f"{head} — {worst.name} is bringing leads that fail your criteria."
-        return f"{head} — your inputs are pulling in the wrong people."
-    if _usable(c, rules) and c.value < d.min_conversion_rate:  # type: ignore[operator]
-        head = _trend("Conversion rate on qualified leads", c, pct, rules)
-        return f"{head} — the offer or the call structure is broken, not the leads."
-    if _usable(size, rules) and size.value < d.min_average_deal_size:  # type: ignore[operator]
-        head = _trend("Average deal size", size, money, rules)
-        return (f"{head} — you are priced as custom work; sell one productized offer"
-                " at a fixed price.")
+            return say("diagnosis-worst-source", trend=trend, source=worst.name)
+        return say("diagnosis-wrong-people", trend=trend)
+    if _usable(c, rules) and _below(c, d.min_conversion_rate):
+        return say("diagnosis-offer-or-call", trend=_trend(c, pct, rules))
+    if _usable(size, rules) and _below(size, d.min_average_deal_size):
+        return say("diagnosis-custom-pricing", trend=_trend(size, money, rules))
+    if no_closed_deals(metrics) and (fix is None or fix.stage in _CLOSING_STAGES):
+        return say("diagnosis-no-closed-deals", weeks=plural(metrics.window.weeks, "week"))
     if fix is not None:
         what = _LEAK_ADVICE.get(fix.kind, f"leaks ({fix.kind})")
         return f"{fix.stage} {what} — define it this week; it is the most upstream leak."
     if any(m.value is not None for m in (lpw, q, c, size)):
-        return "No leak in the numbers this window — keep the system as it is and watch the trend."
-    return "No leads in the window yet — log every lead with its Date in and Source."
+        return say("diagnosis-on-target")
+    return say("diagnosis-no-leads")
+
+
+# Worksheet rows that only closed deals can measure.
+_CLOSING_STAGES = frozenset({"Conversion rate %", "Average deal size", "Cycle time (days)"})
