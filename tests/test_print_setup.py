@@ -89,3 +89,27 @@ def test_pipeline_owned_columns_are_wide_enough_for_their_words(synced):
                                                                      ws.max_row + 1)]
     assert any("fix this week" in w for w in words)
     assert ws.column_dimensions[status.column_letter].width >= max(map(len, words))
+
+
+def test_each_generated_sheet_repeats_its_header_row_on_every_page(synced):
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(synced) as zf:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    order = [s.get("name") for s in workbook.iter(main_ns + "sheet")]
+    titles = {order[int(str(d.get("localSheetId")))]: d.text
+              for d in workbook.iter(main_ns + "definedName")
+              if d.get("name") == "_xlnm.Print_Titles"}
+    for name in GENERATED:
+        assert titles[name] == f"'{name}'!$1:$1"
+    assert load_workbook(synced)["History"].print_title_rows == "$1:$1"
+
+
+def test_a_second_sync_leaves_the_print_setup_as_it_was(synced, tmp_path):
+    from click.testing import CliRunner
+
+    copy = tmp_path / "again.xlsx"
+    shutil.copy(synced, copy)
+    before = copy.read_bytes()
+    done = CliRunner().invoke(main, ["sync", str(copy), "--as-of", "2026-11-16"])
+    assert done.exit_code in (0, 1)
+    assert copy.read_bytes() == before

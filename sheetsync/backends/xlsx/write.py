@@ -169,6 +169,15 @@ def _settle(notes: SheetNotes, pkg: Package, parts: _Parts) -> None:
     parts.move(*where)
 
 
+PRINT_TITLES = "_xlnm.Print_Titles"
+
+
+def print_titles(sheet: GeneratedSheet) -> str:
+    """'History'!$1:$1: the rows printed at the top of each page of `sheet`."""
+    quoted = "'" + sheet.name.replace("'", "''") + "'"
+    return f"{quoted}!$1:${sheet.header_rows}"
+
+
 def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
     """Write `plan` into the workbook at `path`, all or nothing.
 
@@ -189,6 +198,8 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
             part = pkg.sheet_part(generated.name)
             parts.put(pkg.add_sheet(generated.name) if part is None else part,
                       generated_part(generated, book), new=part is None)
+            if generated.header_rows:           # the header rows repeat on every page
+                pkg.set_defined_name(PRINT_TITLES, print_titles(generated), sheet=generated.name)
         to_patch = []
         for patch in plan.patches:
             part = pkg.sheet_part(patch.sheet)
