@@ -180,6 +180,49 @@ class PlainRows:
         return out
 
 
+@dataclass(frozen=True)
+class ChartSeries:
+    """One line (or the bars) of a chart: its legend words and its cells.
+
+    The values are column `col` of sheet `sheet`, rows `first_row`..`last_row` (1-based,
+    inclusive); `values` holds what those cells hold now (None: empty), so a backend
+    can show the chart before the spreadsheet recalculates it.
+    """
+
+    name: str
+    sheet: str
+    col: int
+    first_row: int
+    last_row: int
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart sheetsync draws on a generated sheet, redrawn by every sync.
+
+    `key` names it among the sheet's charts ("leads", "rates"...) so that a second sync
+    updates it instead of adding another.  The categories (weeks, sources) are column
+    `category_col` of the series' rows, shown as `categories`.  The chart's top-left
+    corner sits `left`..`top` pixels from the top-left of cell (`anchor_row`,
+    `anchor_col`) (1-based), and it is `width` x `height` pixels.
+    """
+
+    key: str
+    title: str
+    kind: Literal["line", "bar"]
+    category_col: int
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    anchor_row: int
+    anchor_col: int = 1
+    left: int = 0
+    top: int = 0
+    width: int = 480
+    height: int = 260
+    percent: bool = False                 # the value axis shows percentages
+
+
 @dataclass
 class GeneratedSheet:
     """A tool-only sheet (Metrics, Findings, Review, Weekly history), rewritten whole.
@@ -196,6 +239,7 @@ class GeneratedSheet:
     highlights: list[Highlight] = field(default_factory=list)
     # Heights in points of rows (1-based) whose wrapped text takes more than one line.
     row_heights: dict[int, float] = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
 
     @property
     def height(self) -> int:

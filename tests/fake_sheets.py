@@ -7,15 +7,18 @@
 - GET  /v4/spreadsheets/KEY         includeGridData, ranges (whole sheets), fields masks
 - POST /v4/spreadsheets/KEY:batchUpdate   addSheet, updateSheetProperties, updateCells,
                                     add/deleteConditionalFormatRule,
-                                    updateDimensionProperties; atomic, grid limits checked
+                                    updateDimensionProperties, addChart, updateChartSpec,
+                                    updateEmbeddedObjectPosition, deleteEmbeddedObject;
+                                    atomic, grid limits checked
 - GET  /v4/spreadsheets/KEY/values/RANGE, values:batchGet, POST values:batchUpdate
 - CONNECT (as an HTTPS proxy): refused and logged, so nothing leaves the machine
 
 Sharing: a spreadsheet seeded with `shared_with` answers 403 to other accounts.
 Faults: `fail(status, times)` answers the next API requests with that status.  A body
 over `max_payload` (Google's 10 MiB) is refused with Google's message.
-`log` holds (method, path) of every request.  Cell state is CellData dicts as the API
-has them; `value()`, `cell()`, `rules()` read it back for assertions.
+`log` holds (method, path) of every request, `bodies` every applied batchUpdate body.
+Cell state is CellData dicts as the API has them; `value()`, `cell()`, `rules()`,
+`charts()` read it back for assertions.
 """
 
 from __future__ import annotations
@@ -53,10 +56,13 @@ class Sheet:
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)  # 0-based
     rules: list[dict[str, Any]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
+    # Embedded charts, chartId -> EmbeddedChart ({"chartId", "spec", "position"}).
+    charts: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def clone(self) -> Sheet:
         return Sheet(self.sheet_id, self.title, self.rows, self.cols, self.frozen,
-                     dict(self.cells), list(self.rules), dict(self.widths))
+                     dict(self.cells), list(self.rules), dict(self.widths),
+                     {k: json.loads(json.dumps(v)) for k, v in self.charts.items()})
 
     def props(self, index: int) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
@@ -153,6 +159,7 @@ class FakeSheets:
         self.trusted: dict[str, Any] = {}               # client e-mail -> public key
         self.faults: list[int] = []
         self.errors: list[str] = []                     # malformed requests, for asserts
+        self.bodies: list[dict[str, Any]] = []          # every applied batchUpdate body
         self.traffic: list[tuple[str, str, int, int]] = []   # method, path, bytes in, out
         self.lock = threading.Lock()
         fake = self
@@ -220,6 +227,10 @@ class FakeSheets:
     def value(self, key: str, sheet: str, row: int, col: int) -> Any:
         uev = self.cell(key, sheet, row, col).get("userEnteredValue", {})
         return next(iter(uev.values()), None)
+
+    def charts(self, key: str, sheet: str) -> list[dict[str, Any]]:
+        """The embedded charts of one sheet, as the API holds them."""
+        return list(self.books[key].sheet(sheet).charts.values())
 
     def rules(self, key: str, sheet: str) -> list[dict[str, Any]]:
         return self.books[key].sheet(sheet).rules
@@ -304,6 +315,7 @@ class FakeSheets:
             return self._get(book, query)
         if method == "POST" and verb == ":batchUpdate":
             self.books[m.group(1)] = self._batch(book, body.get("requests", []))
+            self.bodies.append(body)
             return {"spreadsheetId": m.group(1), "replies": [{} for _ in body["requests"]]}
         if method == "GET" and verb == "/values:batchGet":
             return {"valueRanges": [self._values(book, r) for r in query.get("ranges", [])]}
@@ -332,6 +344,8 @@ class FakeSheets:
             item: dict[str, Any] = {"properties": sheet.props(i)}
             if sheet.rules:
                 item["conditionalFormats"] = sheet.rules
+            if sheet.charts:
+                item["charts"] = list(sheet.charts.values())
             if grid_data:
                 item["data"] = [_grid_data(sheet)]
             out_sheets.append(item)
@@ -402,9 +416,64 @@ class FakeSheets:
                 if rng["dimension"] == "COLUMNS":
                     for c in range(rng["startIndex"], rng["endIndex"]):
                         sheet.widths[c] = arg["properties"]["pixelSize"]
+            elif kind in _CHART_REQUESTS:
+                self._chart(new, sheet_of, kind, arg, n)
             else:
                 raise ApiError(400, f"requests[{n}]: unsupported {kind}", "INVALID_ARGUMENT")
         return new
+
+    @staticmethod
+    def _chart(book: Book, sheet_of: Any, kind: str, arg: dict[str, Any], n: int) -> None:
+        """addChart, updateChartSpec, updateEmbeddedObjectPosition, deleteEmbeddedObject."""
+        def holder(chart_id: int) -> Sheet:
+            for s in book.sheets:
+                if chart_id in s.charts:
+                    return sheet_of(s.sheet_id)
+            raise ApiError(400, f"requests[{n}]: No chart with id: {chart_id}",
+                           "INVALID_ARGUMENT")
+
+        def check_ranges(spec: dict[str, Any]) -> None:
+            basic = spec.get("basicChart", {})
+            ranges = [src for part in basic.get("domains", []) + basic.get("series", [])
+                      for src in next(iter(part.values()))["sourceRange"]["sources"]]
+            if not ranges:
+                raise ApiError(400, f"requests[{n}]: a chart needs data", "INVALID_ARGUMENT")
+            for rng in ranges:
+                sheet = sheet_of(rng["sheetId"])
+                if rng["endRowIndex"] > sheet.rows or rng["endColumnIndex"] > sheet.cols:
+                    raise ApiError(400, f"requests[{n}]: chart range exceeds grid limits",
+                                   "INVALID_ARGUMENT")
+
+        def check_anchor(position: dict[str, Any]) -> None:
+            cell = position["overlayPosition"]["anchorCell"]
+            sheet = sheet_of(cell["sheetId"])
+            if cell.get("rowIndex", 0) >= sheet.rows or cell.get("columnIndex", 0) >= sheet.cols:
+                raise ApiError(400, f"requests[{n}]: anchor cell outside the grid",
+                               "INVALID_ARGUMENT")
+
+        if kind == "addChart":
+            chart = json.loads(json.dumps(arg["chart"]))
+            chart_id = chart.setdefault("chartId", 1 + max(
+                [c for s in book.sheets for c in s.charts] + [900]))
+            if any(chart_id in s.charts or chart_id == s.sheet_id for s in book.sheets):
+                raise ApiError(400, f"requests[{n}]: id {chart_id} is already used",
+                               "INVALID_ARGUMENT")
+            check_ranges(chart["spec"])
+            check_anchor(chart["position"])
+            sheet_of(chart["position"]["overlayPosition"]["anchorCell"]["sheetId"]).charts[
+                chart_id] = chart
+        elif kind == "updateChartSpec":
+            check_ranges(arg["spec"])
+            holder(arg["chartId"]).charts[arg["chartId"]]["spec"] = arg["spec"]
+        elif kind == "updateEmbeddedObjectPosition":
+            check_anchor(arg["newPosition"])
+            sheet = holder(arg["objectId"])
+            chart = sheet.charts.pop(arg["objectId"])
+            chart["position"] = arg["newPosition"]
+            target = arg["newPosition"]["overlayPosition"]["anchorCell"]["sheetId"]
+            sheet_of(target).charts[arg["objectId"]] = chart
+        else:                                              # deleteEmbeddedObject
+            del holder(arg["objectId"]).charts[arg["objectId"]]
 
     @staticmethod
     def _update_cells(sheet_of: Any, arg: dict[str, Any], n: int) -> None:
@@ -476,6 +545,10 @@ class FakeSheets:
                     uev = ({"stringValue": v} if isinstance(v, str) else {"boolValue": v}
                            if isinstance(v, bool) else {"numberValue": v})
                 sheet.cells[(row + i, col + j)] = {"userEnteredValue": uev}
+
+
+_CHART_REQUESTS = ("addChart", "updateChartSpec", "updateEmbeddedObjectPosition",
+                   "deleteEmbeddedObject")
 
 
 def typed_cell(v: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sheetsync.core.catalogue import plural, say
+from sheetsync.core.charts import history_charts
 from sheetsync.core.coaching import coaching_lines
 from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
 from sheetsync.core.printfit import fit_columns
@@ -238,14 +239,12 @@ def _carry(v: Value, fmt: Format) -> CellWrite | None:
 
 def generated_sheets(checked: Checked, synced_at: str) -> list[GeneratedSheet]:
     result = checked.result
-    return [
-        metrics_sheet(result, synced_at),
-        findings_sheet(checked),
-        review_sheet(result),
-        history_sheet(result, checked.history,
-                      past_weeks(checked.leads, result.as_of, checked.rules)
-                      if _empty_history(checked.history) else (), checked.history_name),
-    ]
+    metrics = metrics_sheet(result, synced_at)
+    history = history_sheet(result, checked.history,
+                            past_weeks(checked.leads, result.as_of, checked.rules)
+                            if _empty_history(checked.history) else (), checked.history_name)
+    history.charts = history_charts(history, metrics)
+    return [metrics, findings_sheet(checked), review_sheet(result), history]
 
 
 def _empty_history(old: list[list[Value]] | None) -> bool:

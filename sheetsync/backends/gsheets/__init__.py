@@ -37,7 +37,8 @@ from sheetsync.workbook import Grid, Plan, RawWorkbook
 __all__ = ["GoogleSheet", "Backoff"]
 
 _META_FIELDS = ("properties.title,sheets(properties(sheetId,title,index,"
-                "gridProperties(rowCount,columnCount,frozenRowCount)),conditionalFormats)")
+                "gridProperties(rowCount,columnCount,frozenRowCount)),conditionalFormats,"
+                "charts(chartId,position))")
 _DATA_FIELDS = ("data(startRow,startColumn,rowData(values("
                 "effectiveValue,effectiveFormat.numberFormat.type,note)))")
 

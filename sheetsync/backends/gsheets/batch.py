@@ -22,6 +22,7 @@ from sheetsync.backends.gsheets.cells import (
     link_uri,
     pixels,
 )
+from sheetsync.backends.gsheets.charts import chart_requests, rows_needed
 from sheetsync.errors import WriteError
 from sheetsync.workbook import NOTE_PREFIX, CellWrite, GeneratedSheet, Highlight, Plan, SheetPatch
 
@@ -42,6 +43,7 @@ class SheetMeta:
     frozen_rows: int = 0
     rules: list[dict[str, Any]] = field(default_factory=list)      # conditional formats
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    charts: dict[int, dict[str, Any]] = field(default_factory=dict)   # chartId -> chart
 
     @classmethod
     def from_api(cls, sheet: dict[str, Any]) -> SheetMeta:
@@ -50,13 +52,15 @@ class SheetMeta:
         return cls(title=str(props.get("title", "")), sheet_id=int(props.get("sheetId", 0)),
                    rows=int(grid.get("rowCount", 0)), cols=int(grid.get("columnCount", 0)),
                    frozen_rows=int(grid.get("frozenRowCount", 0)),
-                   rules=list(sheet.get("conditionalFormats", [])))
+                   rules=list(sheet.get("conditionalFormats", [])),
+                   charts={int(c.get("chartId", -1)): c for c in sheet.get("charts", [])})
 
 
 def plan_requests(plan: Plan, meta: dict[str, SheetMeta], *,
                   label: str) -> tuple[list[Request], dict[str, SheetMeta]]:
     """(the batchUpdate requests that write `plan`, the sheet metadata afterwards)."""
-    after = {t: replace(m, rules=list(m.rules), notes=dict(m.notes)) for t, m in meta.items()}
+    after = {t: replace(m, rules=list(m.rules), notes=dict(m.notes), charts=dict(m.charts))
+             for t, m in meta.items()}
     requests: list[Request] = []
     next_id = max((m.sheet_id for m in after.values()), default=0) + 1
     for sheet in plan.generated:
@@ -83,7 +87,7 @@ def plan_requests(plan: Plan, meta: dict[str, SheetMeta], *,
 # --- generated sheets: cleared and rewritten whole ---------------------------------------
 
 def _generated_size(sheet: GeneratedSheet, meta: SheetMeta | None) -> tuple[int, int]:
-    rows = max(sheet.height, sheet.header_rows + 1)
+    rows = max(sheet.height, sheet.header_rows + 1, rows_needed(sheet.charts))
     cols = max(sheet.width, len(sheet.col_widths), 1)
     if meta is not None:                  # grow only: a chart the operator anchored stays
         rows, cols = max(rows, meta.rows), max(cols, meta.cols)
@@ -109,6 +113,7 @@ def _generated(sheet: GeneratedSheet, meta: SheetMeta, ids: dict[str, int]) -> l
                   for c, cell in enumerate(cells) if cell is not None and cell.note}
     out += _widths(sid, dict(enumerate(sheet.col_widths, start=1)))
     out += _highlights(sheet.highlights, meta)
+    out += chart_requests(sheet.charts, sid, meta.charts, ids)
     return out
 
 
