@@ -101,7 +101,7 @@ def test_each_generated_sheet_repeats_its_header_row_on_every_page(synced):
               if d.get("name") == "_xlnm.Print_Titles"}
     for name in GENERATED:
         assert titles[name] == f"'{name}'!$1:$1"
-    assert load_workbook(synced)["History"].print_title_rows == "$1:$1"
+    assert load_workbook(synced)["Weekly history"].print_title_rows == "$1:$1"
 
 
 def test_a_second_sync_leaves_the_print_setup_as_it_was(synced, tmp_path):
