@@ -11,28 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sheetsync.engine import SyncOutcome
-from sheetsync.schedule import format_log_line, rewritten, run_all
+from sheetsync.runlog import log_line, summary
+from sheetsync.schedule import run_all
 
 Echo = Callable[..., None]
-
-
-def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
-    """"demo.xlsx: synced — 6 leaks (fix this week: Input source #2), 23 findings"."""
-    r = outcome.result
-    fix = r.fix_this_week
-    findings = sum(1 for f in r.findings if f.severity != "info")
-    leaks = f"{len(r.leaks)} leak{'s' if len(r.leaks) != 1 else ''}"
-    if fix is not None:
-        leaks += f" (fix this week: {fix.stage})"
-    also = rewritten(outcome, dry_run)
-    if dry_run:
-        verb = f"would change {outcome.changed_cells} cells{also}"
-    elif outcome.written:
-        verb = f"synced, {outcome.changed_cells} cells changed{also}"
-    else:
-        verb = "already up to date"
-    return f"{name}: {verb} — {leaks}, {findings} findings"
 
 
 def run_sync(
@@ -66,12 +48,12 @@ def run_sync(
     talk = tty or dry_run or config_path is None
     for run in runs:
         if log_format == "json":
-            echo(format_log_line(run, "json"))
+            echo(log_line(run, "json"))
         elif not run.ok:
-            echo(format_log_line(run, "text"), err=True)
+            echo(log_line(run, "text"), err=True)
         elif talk:
             echo(summary(run.name, run.outcome, dry_run) if run.outcome else
-                 format_log_line(run, "text"))
+                 log_line(run, "text"))
             if dry_run and run.outcome:
                 for line in run.outcome.changes:
                     echo(f"  {line}")

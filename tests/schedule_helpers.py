@@ -102,7 +102,7 @@ def spawn(code: str, *args: str) -> subprocess.Popen[str]:
 # A child that holds a workbook's lock until killed, saying "held" once it has it.
 HOLD_LOCK = """
     import sys, time
-    from sheetsync.schedule import workbook_lock
+    from sheetsync.safeguards import workbook_lock
     with workbook_lock(sys.argv[1], 30):
         print("held", flush=True)
         time.sleep(60)
@@ -115,7 +115,8 @@ TIMED_SYNC = """
     from pathlib import Path
     from sheetsync.config import load_config
     from sheetsync.engine import sync_source
-    from sheetsync.schedule import format_log_line, run_all
+    from sheetsync.runlog import log_line as format_log_line
+    from sheetsync.schedule import run_all
 
     log = Path(sys.argv[2])
 

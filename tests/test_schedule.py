@@ -26,18 +26,13 @@ from schedule_helpers import (
     write_config,
 )
 
-from sheetsync import schedule
+from sheetsync import safeguards
 from sheetsync.config import SyncConfig, WorkbookConfig, load_config
 from sheetsync.engine import check_source, sync_source
 from sheetsync.errors import ConfigError, LockedError
-from sheetsync.schedule import (
-    SyncBusy,
-    format_log_line,
-    list_backups,
-    lock_path,
-    run_all,
-    workbook_lock,
-)
+from sheetsync.runlog import log_line as format_log_line
+from sheetsync.safeguards import SyncBusy, list_backups, lock_path, workbook_lock
+from sheetsync.schedule import run_all
 
 GOOGLE_KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 
@@ -245,7 +240,7 @@ def test_the_lock_excludes_threads_of_one_process_too(tmp_path):
 
 def test_google_sheets_lock_in_the_state_dir_and_are_paced(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setattr(schedule, "GOOGLE_SPACING", 0.4)
+    monkeypatch.setattr(safeguards, "GOOGLE_SPACING", 0.4)
     keys = [GOOGLE_KEY[:-1] + c for c in "xyz"]
     assert lock_path(keys[0]).parent == tmp_path / "state" / "sheetsync" / "locks"
     local = make_book(tmp_path / "local.xlsx")
