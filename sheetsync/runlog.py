@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sheetsync.core.result import CheckResult
-from sheetsync.engine import SyncOutcome
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:                  # pydantic loads with the core, after the read begins
+    from sheetsync.core.result import CheckResult
+    from sheetsync.engine import SyncOutcome
     from sheetsync.schedule import WorkbookRun
 
 
