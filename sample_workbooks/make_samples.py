@@ -281,7 +281,7 @@ def plant_slips(leads: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
     (p,) = pick("won")
     plant(p, "research-incomplete", "routed with no visible signal", visible_signal="")
     (q,) = pick("skip")
-    plant(q, "unreadable-value", "ambiguous date typed as text", date_in="03/11/2026")
+    plant(q, "unreadable-value", "a date that does not exist, typed as text", date_in="31/09/2026")
     (r,) = pick("won")
     plant(r, "won-without-deal-size", "won, no deal size", deal_size=None)
     (s,) = pick("open")                               # approved: the rule met, for contrast

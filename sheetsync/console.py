@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from sheetsync.core.catalogue import say
 from sheetsync.core.result import CheckResult, Metric
 from sheetsync.core.text import pct, show
+from sheetsync.core.values import normalize_header
 from sheetsync.formats import METRIC_NAMES
 
 MAX_FINDINGS = 25
@@ -46,6 +48,27 @@ def _finding_lines(r: CheckResult) -> list[str]:
     return lines
 
 
+def _field_name(key: str) -> str:
+    return "ID" if key == "id" else key.replace("_", " ").capitalize()
+
+
+def column_lines(r: CheckResult) -> list[str]:
+    """Which lead-log columns the check used, which it ignored, which sheets it skipped."""
+    c = r.columns
+    lines = []
+    if c.used:
+        pairs = [h if normalize_header(h) == normalize_header(_field_name(k))
+                 else f"{h} as {_field_name(k)}" for k, h in c.used.items()]
+        lines.append(say("columns-used", pairs=", ".join(pairs)))
+    if c.ignored:
+        names = [say("column-ignored-nearest", header=i.header, nearest=i.nearest)
+                 if i.nearest else i.header for i in c.ignored]
+        lines.append(say("columns-ignored", names=", ".join(names)))
+    if c.skipped_sheets:
+        lines.append(say("sheets-skipped", names=", ".join(c.skipped_sheets)))
+    return lines
+
+
 def plain_report(r: CheckResult) -> str:
     """The check as plain lines, for logs and pipes."""
     out = [_header(r), ""]
@@ -65,6 +88,7 @@ def plain_report(r: CheckResult) -> str:
     out.append(f"Findings: {len(errors)}" + (f" ({summary})" if summary else ""))
     out += _finding_lines(r)
     out += [f"Note: {n}" for n in r.notes]
+    out += column_lines(r)
     return "\n".join(out)
 
 
@@ -107,3 +131,5 @@ def rich_report(r: CheckResult) -> None:
         console.print(line, markup=False, highlight=False)
     for n in r.notes:
         console.print(f"[dim]Note: {n}[/dim]")
+    for line in column_lines(r):
+        console.print(line, markup=False, highlight=False)

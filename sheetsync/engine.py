@@ -81,6 +81,13 @@ def _check(
         raw = reading.result()
     if find_sheet(list(raw.sheets), rules.sheets["pipeline"]) is None:
         raw = backend.read(None)     # the Pipeline is not named: look at every sheet
+    else:
+        from sheetsync.core.columns import unread_elsewhere
+
+        more = set(unread_elsewhere(raw, rules))
+        if more:                     # no lead on Leads: an export may sit on its own sheet
+            extra = backend.read(lambda name: name in more)
+            raw.sheets.update((n, g) for n, g in extra.sheets.items() if n not in raw.sheets)
     return run_check(raw, rules, as_of or dt.date.today()), raw
 
 

@@ -97,7 +97,10 @@ def date_of(value: Any) -> dt.date | None:
         return value
     if isinstance(value, str) and (m := _DMY.match(value)):
         day, month, year = (int(g) for g in m.groups())
-        return dt.date(year, month, day) if day > 12 else None
+        try:
+            return dt.date(year, month, day) if day > 12 else None
+        except ValueError:          # the planted date that does not exist (31/09)
+            return None
     return None
 
 

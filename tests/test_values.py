@@ -132,6 +132,23 @@ def test_ambiguous_date_needs_dayfirst():
     assert parse_date("21/10/2026", dayfirst=False) == D(2026, 10, 21)   # 21 can't be a month
 
 
+@pytest.mark.parametrize(
+    ("typed", "dayfirst", "read"),
+    [("21/10/26", None, D(2026, 10, 21)), ("21-Oct-26", None, D(2026, 10, 21)),
+     ("02/03/24", False, D(2024, 2, 3)), ("02/03/24", True, D(2024, 3, 2)),
+     ("12/31/29", None, D(2029, 12, 31)), ("1/1/30", None, D(1930, 1, 1)),
+     ("Oct 21, 99", None, D(1999, 10, 21))],
+)
+def test_two_digit_years_are_read_as_a_spreadsheet_reads_them(typed, dayfirst, read):
+    """Excel and Google Sheets read 00-29 as 2000-2029 and 30-99 as 1930-1999."""
+    assert parse_date(typed, dayfirst=dayfirst) == read
+
+
+def test_two_digit_year_keeps_an_ambiguous_order_ambiguous():
+    with pytest.raises(ValueError, match="'02/03/24' is an ambiguous date"):
+        parse_date("02/03/24")
+
+
 def test_serial_dates_match_the_spreadsheet_epoch():
     # Expected dates are LibreOffice's =TEXT(serial; "YYYY-MM-DD") of the same serials.
     assert parse_date(45658) == D(2025, 1, 1)
@@ -146,7 +163,7 @@ def test_serial_dates_match_the_spreadsheet_epoch():
      (19999, "a number, not a date"), (19999.99, "a number, not a date"),
      (80001, "a number, not a date"),
      (float("nan"), "a number, not a date"), (float("inf"), "a number, not a date"),
-     ("21/10/26", "needs a four-digit year"), ("21-Oct-26", "needs a four-digit year"),
+     ("21/10/026", "needs a four-digit year"), ("21-Oct-6", "needs a four-digit year"),
      ("Smarch 3, 2026", "not a date"), ("Octopus 21, 2026", "not a date"),
      ("21/10.2026", "not a date"), ("46316", "not a date"),
      ("Mon 21 Oct 2026", "wrong weekday: 21 Oct 2026 is a Wednesday"),

@@ -404,6 +404,76 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "{lead}: {column} {date} is after today ({today}), so it is left out of every count.",
         "Type the date it really happened, for example {example}, or clear it.",
     ),
+    # --- A pasted CRM export: columns, sheets and the Rules sheet's mapping rows -------
+    Entry(
+        "lead-column-absent",
+        "The lead log has no {column} column, so no lead is checked for it"
+        " ({leads} would need it).",
+        "Add a {column} column to the lead log, or name the export's column for it on the"
+        " Rules sheet in a row “{column} column”.",
+        "check",
+    ),
+    Entry(
+        "lead-column-empty",
+        "The lead log's {column} column is empty on every row, so no lead is checked for it"
+        " ({leads} would need it).",
+        "Fill in {column} for the open leads, or, if another column holds it, name that"
+        " column on the Rules sheet in a row “{field} column”.",
+        "check",
+    ),
+    Entry(
+        "qualified-rate-not-tracked",
+        "The lead log has no Decision column, so the qualified rate is not tracked and"
+        " every lead counts as pursued for the conversion rate.",
+        "Add a Decision column (pursue, nurture or skip) to track the qualified rate.",
+        "note",
+    ),
+    Entry(
+        "lead-log-on-other-sheet",
+        "The lead log was read from the sheet {sheet}.",
+        "Nothing to do; rename the sheet to Leads if you want it found by its name.",
+        "note",
+    ),
+    Entry(
+        "sheet-skipped",
+        "The sheet {sheet} was not read: it is not the Pipeline, Blocks, Leads or Rules"
+        " sheet and holds no lead log sheetsync recognises.",
+        "If it holds your leads, rename it Leads, or give it a header row such as"
+        " Lead, Source, Date in, Stage.",
+        "note",
+    ),
+    Entry(
+        "leads-headers-unknown",
+        "The lead log has {rows} but no header in row {header_row}"
+        " ({headers}) is a column sheetsync knows.",
+        "Rename the headers to sheetsync's ({examples}), or map them on the Rules sheet,"
+        " for example “Stage column” | {first}.",
+    ),
+    Entry(
+        "mapped-column-not-found",
+        "{label}: the lead log has no column called “{header}”.",
+        "Type the header exactly as it is in the lead log's header row, or clear this"
+        " value.",
+    ),
+    Entry(
+        "mapped-stage-unknown",
+        "{label}: “{value}” is not one of sheetsync's stages.",
+        "Type one of: {stages}.",
+    ),
+    Entry(
+        "mapped-date-order-unknown",
+        "{label}: “{value}” is not a date order.",
+        "Type day first (21/10/2026), month first (10/21/2026) or auto.",
+    ),
+    # --- Words that are not findings ----------------------------------------------------
+    Entry("counter-lost-rows", "{rows} left out because a value it needs could not be read."),
+    Entry("qualified-rate-untracked-why",
+          "The lead log has no Decision column (pursue, nurture or skip), so it is not tracked."),
+    Entry("lead-log-unreadable", "The lead log's headers are not ones sheetsync knows."),
+    Entry("columns-used", "Columns used: {pairs}."),
+    Entry("columns-ignored", "Columns ignored: {names}."),
+    Entry("column-ignored-nearest", "{header} (nearest: {nearest})"),
+    Entry("sheets-skipped", "Sheets not read: {names}."),
 )
 
 

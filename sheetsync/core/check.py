@@ -7,8 +7,12 @@ the tables a sync needs to know where its owned cells are.  No I/O here.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
+
+from sheetsync.core import catalogue, columns
 from sheetsync.core.diagnosis import diagnose
 from sheetsync.core.lead_checks import (
     lead_checks_of,
@@ -17,17 +21,21 @@ from sheetsync.core.lead_checks import (
 )
 from sheetsync.core.leads import Lead, parse_leads
 from sheetsync.core.leaks import fix_this_week
+from sheetsync.core.mapping import apply_mapping, mapping_rows
 from sheetsync.core.metrics import measure
-from sheetsync.core.result import CheckResult, Finding, found
+from sheetsync.core.result import CheckResult, Finding
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import GENERATED, HISTORY, OLD_HISTORY
 from sheetsync.core.rules_sheet import apply_rules_sheet
 from sheetsync.core.tables import Table, find_sheet, find_table
 from sheetsync.core.validate import validate
+from sheetsync.core.values import normalize_header
 from sheetsync.core.worksheet import evaluate_blocks, evaluate_pipeline
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
+
+_FINDINGS = TypeAdapter(list[Finding])
 
 
 @dataclass
@@ -67,6 +75,50 @@ def _pipeline_table(raw: RawWorkbook, rules: Rules) -> Table:
     )
 
 
+def _lead_log(raw: RawWorkbook, rules: Rules, pipeline_sheet: str
+              ) -> tuple[Table | None, list[Finding], list[str]]:
+    """The lead log's table, what to say about where it was found, and the sheets left
+    unread.  The Leads sheet first; when it has no rows, another sheet whose header row
+    is a lead log (an export pasted onto a sheet of its own)."""
+    names = list(raw.sheets)
+    leads_name = find_sheet(names, rules.sheets["leads"])
+    table = None
+    out: list[dict[str, object]] = []
+    if leads_name is not None:
+        table = find_table(raw.sheets[leads_name], leads_name, rules.lead_columns,
+                           prefer=rules.column_map)
+    used = [pipeline_sheet]
+    if table is None or not table.rows:
+        elsewhere = columns.lead_log_elsewhere(raw, rules, used)
+        if elsewhere is not None:
+            table = elsewhere
+            out.append(catalogue.finding("lead-log-on-other-sheet", sheet=table.sheet))
+            used.append(table.sheet)
+    if table is None and leads_name is not None:
+        unknown = columns.unknown_headers(raw.sheets[leads_name], leads_name, rules)
+        if unknown is not None:
+            out.append(unknown)
+        elif any(any(row) for row in raw.sheets[leads_name]):
+            out.append(catalogue.finding("leads-header-missing", sheet=leads_name))
+    skipped = columns.other_sheets(raw, rules, used)
+    out += [catalogue.finding("sheet-skipped", sheet=name) for name in skipped]
+    return table, _FINDINGS.validate_python(out), skipped
+
+
+def _unmatched_mapping(table: Table, rules: Rules, grid: Grid, sheet: str) -> list[Finding]:
+    """A finding on each Rules-sheet column mapping whose header the log does not have."""
+    out = []
+    for key, (row, label) in mapping_rows(rules, grid).items():
+        header = rules.column_map.get(key)
+        if header is None:
+            continue
+        got = table.headers.get(key)
+        if got is None or normalize_header(got) != normalize_header(header):
+            out.append(catalogue.finding("mapped-column-not-found", sheet=sheet, row=row,
+                                           label=label, header=header))
+    return _FINDINGS.validate_python(out)
+
+
 def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     """Everything check finds in `raw`, with the workbook's Rules sheet applied."""
     findings: list[Finding] = []
@@ -75,21 +127,35 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     if rules_sheet is not None:
         rules, from_rules = apply_rules_sheet(rules, raw.sheets[rules_sheet], rules_sheet)
         findings += from_rules
+        rules, from_rules = apply_mapping(rules, raw.sheets[rules_sheet], rules_sheet)
+        findings += from_rules
 
     pipeline = _pipeline_table(raw, rules)
-    leads_name = find_sheet(names, rules.sheets["leads"])
-    leads_table = None
-    if leads_name is not None:
-        leads_table = find_table(raw.sheets[leads_name], leads_name, rules.lead_columns)
-        if leads_table is None and any(any(row) for row in raw.sheets[leads_name]):
-            findings.append(found(
-                "leads-header-missing", sheet=leads_name))
+    leads_table, log_findings, skipped = _lead_log(raw, rules, pipeline.sheet)
+    findings += log_findings
+    if leads_table is not None and rules_sheet is not None:
+        findings += _unmatched_mapping(leads_table, rules, raw.sheets[rules_sheet], rules_sheet)
     leads, unreadable = parse_leads(leads_table, rules, as_of)
     findings += unreadable
     counted, lead_checks = lead_checks_of(leads, leads_table, rules, as_of, unreadable)
 
-    metrics = measure(counted, as_of, rules)
-    rows, leaks, missing = evaluate_pipeline(pipeline, counted, metrics, rules)
+    decision_tracked = leads_table is None or "decision" in leads_table.columns
+    metrics = measure(counted, as_of, rules, decisions=decision_tracked)
+    lead_rules, absent, per_field = rules, {}, Counter[str]()
+    refused: set[tuple[int, str]] = set()
+    if leads_table is not None:
+        refused, per_field = columns.refused_cells(unreadable, leads_table)
+        for counter, lost in columns.lost_rows(unreadable, leads_table).items():
+            getattr(metrics, counter).unreadable = lost
+        absent = columns.absent_fields(leads_table, leads, rules)
+        lead_rules = columns.without(rules, absent)
+        if leads:
+            findings += columns.column_findings(leads_table, absent, rules)
+    log_unreadable = leads_table is None and any(f.rule == "leads-headers-unknown"
+                                                 for f in log_findings)
+    rows, leaks, missing = evaluate_pipeline(pipeline, counted, metrics, rules,
+                                             log_unreadable=log_unreadable,
+                                             decision_tracked=decision_tracked)
     findings += missing
     blocks_name = find_sheet(names, rules.sheets["blocks"])
     blocks_table = (
@@ -102,8 +168,9 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     )
     findings += block_findings
     if leads_table is not None:
-        findings += not_missing_if_refused(
-            validate(leads, leads_table.sheet, leads_table.headers, rules, as_of), unreadable)
+        found = not_missing_if_refused(
+            validate(leads, leads_table.sheet, leads_table.headers, lead_rules, as_of), unreadable)
+        findings += columns.drop_cells(found, leads_table, refused, absent, rules)
         findings += lead_checks
 
     order = {name: i for i, name in enumerate(names)}
@@ -131,6 +198,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         review=with_overdue_touches(
             build_review(counted, metrics, fix, diagnosis, rules, as_of), counted, rules, as_of),
         notes=[f.message for f in findings if f.severity == "info"],
+        columns=columns.report(leads_table, rules, skipped, per_field, absent),
     )
     history_name = find_sheet(names, [HISTORY, OLD_HISTORY])
     return Checked(

@@ -1,9 +1,9 @@
 """Dates as people type them: `2026-10-21`, `21/10/2026`, `Oct 21, 2026`, `Wed 21 Oct 2026`.
 
 Used by `sheetsync.core.values.parse_date`, which adds caching and the operator's
-message.  Readings are never guessed: a two-digit year, a day/month order both
-readings allow (without `dayfirst`), a word that is not a month, or a weekday that
-does not match the date are all errors.
+message.  Readings are never guessed: a day/month order both readings allow (without
+`dayfirst`), a word that is not a month, or a weekday that does not match the date
+are errors.  A two-digit year is read as the spreadsheet reads it (`02/03/24` is 2024).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 
 from sheetsync import formats
 
@@ -33,6 +34,7 @@ _NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\.?")
 _DMY = re.compile(rf"(\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}([a-z]+){_SEP}(\d{{1,4}})")
 _MDY = re.compile(rf"([a-z]+){_SEP}(\d{{1,2}}){_ORD}{_SEP}(\d{{1,4}})")
 _YMD = re.compile(rf"(\d{{4}}){_SEP}([a-z]+){_SEP}(\d{{1,2}})")
+_LEADING = re.compile(r"\s*(?:[a-z]+\.?,?\s+)?(\d{1,2})([/.\-])(\d{1,2})\2\d{2,4}\b", re.I)
 _WEEKDAY = re.compile(r"([a-z]+)\.?,?\s+")
 _TIME = re.compile(
     r"(?:t|\s+|,\s*|\s+at\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm)?"
@@ -62,9 +64,35 @@ def _make(y: int, m: int, d: int) -> dt.date:
 
 
 def _year(text: str) -> int:
+    """A four-digit year, or a two-digit one read as a spreadsheet reads it: 00–29 are
+    2000–2029, 30–99 are 1930–1999 (Excel and Google Sheets alike)."""
+    if len(text) == 2:
+        yy = int(text)
+        return 2000 + yy if yy < 30 else 1900 + yy
     if len(text) != 4:
         raise DateTrouble("needs a four-digit year")
     return int(text)
+
+
+def order_votes(texts: Iterable[object]) -> tuple[int, int]:
+    """(day first, month first): how many of `texts` only one reading allows.
+
+    `20-10-2017` can only be day first, `12/25/23` only month first; `01-02-2018`
+    says nothing.  A column's own unambiguous dates decide how its others are read.
+    """
+    day = month = 0
+    for t in texts:
+        if type(t) is not str:
+            continue
+        m = _LEADING.match(t)
+        if m is None:
+            continue
+        x, y = int(m[1]), int(m[3])
+        if x > 12 >= y > 0:
+            day += 1
+        elif y > 12 >= x > 0:
+            month += 1
+    return day, month
 
 
 def _month(word: str) -> int:

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, get_type_hints
 
 from pydantic import ConfigDict, TypeAdapter
 
-from sheetsync.core import values
+from sheetsync.core import dates, values
 from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
@@ -94,16 +94,43 @@ _COLUMN_CHECKS: dict[Any, TypeAdapter[Any]] = {
 Parser = Callable[[Value], Any]
 
 
-def _parsers(rules: Rules, as_of: dt.date | None = None) -> dict[str, Parser]:
+DATE_FIELDS = ("date_in", "sent_date", "next_touch_date", "next_action_date", "closed_date")
+
+
+def date_orders(table: Table, rules: Rules) -> dict[str, bool | None]:
+    """How each date column reads a date both orders allow (True: day first).
+
+    The Rules sheet's date order wins; otherwise a column's own unambiguous dates decide
+    (`20-10-2017` says day first), then the log's other date columns; a column whose
+    dates disagree, with no other word, decides nothing (its ambiguous cells are refused).
+    """
+    keys = [k for k in DATE_FIELDS if k in table.columns]
+    fixed = rules.dayfirst()
+    if fixed is not None:
+        return dict.fromkeys(keys, fixed)
+    votes = {k: dates.order_votes(set(table.column_values(k))) for k in keys}
+
+    def decide(day: int, month: int) -> bool | None:
+        return None if bool(day) == bool(month) else day > 0
+
+    overall = decide(sum(d for d, _ in votes.values()), sum(m for _, m in votes.values()))
+    return {k: overall if not (d or m) else decide(d, m) for k, (d, m) in votes.items()}
+
+
+def _parsers(rules: Rules, as_of: dt.date | None = None,
+             orders: dict[str, bool | None] | None = None) -> dict[str, Parser]:
     decisions = rules.decisions
     replies = rules.reply_statuses
     stages = rules.stage_vocabulary()
+
+    def date(key: str) -> Parser:
+        dayfirst = (orders or {}).get(key)
+        if dayfirst is None:
+            return values.parse_date
+        return lambda v: values.parse_date(v, dayfirst=dayfirst)
+
     return {
-        "date_in": values.parse_date,
-        "sent_date": values.parse_date,
-        "next_touch_date": values.parse_date,
-        "next_action_date": values.parse_date,
-        "closed_date": values.parse_date,
+        **{key: date(key) for key in DATE_FIELDS},
         "budget": values.parse_money,
         "deal_size": values.parse_money,
         "problem_fit": values.parse_bool,
@@ -188,7 +215,7 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
     """
     if table is None or not table.rows:
         return [], []
-    parsers = _parsers(rules, as_of)
+    parsers = _parsers(rules, as_of, date_orders(table, rules))
     n = len(table.rows)
     rows = [r for r, _ in table.rows]
     columns: dict[str, Sequence[Any]] = {"row": rows}

@@ -93,7 +93,8 @@ def evidence_kind(
         return "untracked", "the lead log cannot measure it yet"
     if stage_name == SECOND_SOURCE:
         sources = [b for b in metrics.by_source if b.leads > 0 and b.name != "(none)"]
-        if len(sources) <= 1:
+        # No lead in the window, or none with a Source, says nothing about the sources.
+        if len(sources) == 1:
             only = f" ({sources[0].name})" if sources else ""
             return "single-source", f"only one source produced leads in the window{only}"
     if stage_name == PRICE:

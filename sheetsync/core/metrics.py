@@ -72,11 +72,12 @@ def qualified(leads: Iterable[Lead], w: Window) -> tuple[int, int]:
     return pursued, decided
 
 
-def converted(leads: Iterable[Lead], w: Window) -> tuple[int, int]:
-    """(won, won + lost) among pursue leads closed in `w`."""
+def converted(leads: Iterable[Lead], w: Window, everyone: bool = False) -> tuple[int, int]:
+    """(won, won + lost) among pursue leads closed in `w` (all leads when `everyone`:
+    a log without a Decision column, DESIGN.md §8)."""
     won = closed = 0
     for lead in leads:
-        if lead.decision == "pursue" and lead.stage in ("won", "lost") and _inside(
+        if (everyone or lead.decision == "pursue") and lead.stage in ("won", "lost") and _inside(
             lead.closed_date, w
         ):
             closed += 1
@@ -120,7 +121,8 @@ def _with_previous(now: Metric, before: Metric) -> Metric:
 
 
 def _breakdown(
-    leads: list[Lead], key: Callable[[Lead], str], w: Window, min_sample: int
+    leads: list[Lead], key: Callable[[Lead], str], w: Window, min_sample: int,
+    everyone: bool = False,
 ) -> list[Breakdown]:
     groups: dict[str, list[Lead]] = defaultdict(list)
     for lead in leads:
@@ -128,7 +130,7 @@ def _breakdown(
     out = []
     for name, group in groups.items():
         in_window = sum(1 for x in group if _inside(x.date_in, w))
-        won, closed = converted(group, w)
+        won, closed = converted(group, w, everyone)
         pursued, decided = qualified(group, w)
         if not in_window and not closed:
             continue
@@ -147,7 +149,8 @@ def _breakdown(
     return out
 
 
-def weekly(leads: list[Lead], last: dt.date, weeks: int) -> list[WeekRow]:
+def weekly(leads: list[Lead], last: dt.date, weeks: int, everyone: bool = False
+           ) -> list[WeekRow]:
     """One row per ISO week, the `weeks` weeks ending with the week of `last` (one pass)."""
     first = last - dt.timedelta(days=last.weekday()) - dt.timedelta(weeks=weeks - 1)
     span = 7 * weeks
@@ -170,7 +173,7 @@ def weekly(leads: list[Lead], last: dt.date, weeks: int) -> list[WeekRow]:
             if lead.decision is not None:
                 decided[w] += 1
                 pursued[w] += lead.decision == "pursue"
-        if lead.decision == "pursue" and lead.stage in ("won", "lost"):
+        if (everyone or lead.decision == "pursue") and lead.stage in ("won", "lost"):
             c = slot(lead.closed_date)
             if c is not None:
                 if lead.stage == "won":
@@ -202,8 +205,14 @@ def _touching(leads: list[Lead], start: dt.date, end: dt.date) -> list[Lead]:
     ]
 
 
-def measure(leads: list[Lead], as_of: dt.date, rules: Rules) -> Metrics:
-    """All five counters over the window, with the previous window and breakdowns."""
+def measure(leads: list[Lead], as_of: dt.date, rules: Rules, *, decisions: bool = True
+            ) -> Metrics:
+    """All five counters over the window, with the previous window and breakdowns.
+
+    Without a Decision column (`decisions` False) every lead counts as pursued for the
+    conversion rate, and the qualified rate has nothing to measure.
+    """
+    everyone = not decisions
     k = rules.min_sample
     w, prev = windows(as_of, rules.window_weeks)
     # Every counter, breakdown and weekly row looks only at leads that came in or
@@ -229,12 +238,12 @@ def measure(leads: list[Lead], as_of: dt.date, rules: Rules) -> Metrics:
         previous_window=prev,
         leads_per_week=both(lambda win: _leads_per_week(leads, win, k)),
         qualified_rate=both(lambda win: _rate(*qualified(leads, win), k)),
-        conversion_rate=both(lambda win: _rate(*converted(leads, win), k)),
+        conversion_rate=both(lambda win: _rate(*converted(leads, win, everyone), k)),
         average_deal_size=both(
             lambda win: _mean_metric(deal_sizes(won_in(leads, win)), "money", k)
         ),
         cycle_time_days=both(cycle),
-        by_source=_breakdown(leads, lambda x: x.source, w, k),
-        by_owner=_breakdown(leads, lambda x: x.owner, w, k),
-        weekly=weekly(leads, w.end, 2 * rules.window_weeks),
+        by_source=_breakdown(leads, lambda x: x.source, w, k, everyone),
+        by_owner=_breakdown(leads, lambda x: x.owner, w, k, everyone),
+        weekly=weekly(leads, w.end, 2 * rules.window_weeks, everyone),
     )

@@ -60,6 +60,7 @@ class Metric(BaseModel):
     previous_n: int = 0
     mean: float | None = None          # cycle time: the mean beside the median
     unit: Literal["per_week", "rate", "money", "days"] = "rate"
+    unreadable: int = 0                # rows left out: a value it needs could not be read
 
 
 class Breakdown(BaseModel):
@@ -105,6 +106,24 @@ class Metrics(BaseModel):
     by_source: list[Breakdown] = Field(default_factory=list)
     by_owner: list[Breakdown] = Field(default_factory=list)
     weekly: list[WeekRow] = Field(default_factory=list)
+
+
+class IgnoredColumn(BaseModel):
+    header: str                      # as typed in the lead log
+    nearest: str | None = None       # the nearest column sheetsync knows, as it is usually typed
+
+
+class ColumnReport(BaseModel):
+    """Which of the lead log's columns a check used, and what it left alone (§8)."""
+
+    sheet: str | None = None                 # the sheet the lead log was read from
+    header_row: int | None = None
+    used: dict[str, str] = Field(default_factory=dict)     # field -> header as typed
+    ignored: list[IgnoredColumn] = Field(default_factory=list)
+    absent: list[str] = Field(default_factory=list)        # needed columns the log lacks
+    unreadable: dict[str, int] = Field(default_factory=dict)   # header -> cells refused
+    skipped_sheets: list[str] = Field(default_factory=list)
+    decision_tracked: bool = True            # False: no Decision column (every lead pursued)
 
 
 class PipelineRow(BaseModel):
@@ -193,6 +212,7 @@ class CheckResult(BaseModel):
     blocks: list[BlockRow] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
     notes: list[str] = Field(default_factory=list)     # sheet-level remarks said once
+    columns: ColumnReport = Field(default_factory=ColumnReport)
 
     @property
     def clean(self) -> bool:

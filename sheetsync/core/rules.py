@@ -87,6 +87,15 @@ class Rules(BaseModel):
     closed_stages: list[str]
     handoffs: Handoffs
     rule_labels: dict[str, list[str]] = {}
+    date_order: str = "auto"                        # a key of date_orders
+    date_orders: dict[str, list[str]] = {}
+    mapping_labels: dict[str, list[str]] = {}
+    # Set from the Rules sheet (mapping.py): field -> the header the operator named for it.
+    column_map: dict[str, str] = {}
+
+    def dayfirst(self) -> bool | None:
+        """The date order the rules set: True day first, False month first, None auto."""
+        return {"day-first": True, "month-first": False}.get(self.date_order)
 
     def handoff_fields(self, handoff: str) -> list[str]:
         """The fields `handoff` requires: the rules' list, then the switched-on extras."""

@@ -66,12 +66,49 @@ def read_rules_file(path: Path | None = None) -> RulesText:
     return RulesText(data=data, where=where)
 
 
+# Settings that are names for things (sheet names, headers, stage values, words): a
+# rules file adds names to them, never takes the shipped ones away (DESIGN.md §8).
+NAME_LISTS = frozenset({"sheets", "pipeline_columns", "blocks_columns", "lead_columns",
+                        "decisions", "reply_statuses", "stage_aliases", "leak_markers",
+                        "date_orders", "mapping_labels", "rule_labels"})
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Deep-merge mappings; lists and scalars in `over` replace those in `base`."""
+    """Deep-merge mappings; lists and scalars in `over` replace those in `base`, except
+    in the NAME_LISTS, where the file's names come first and the shipped ones stay."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if key in NAME_LISTS and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = add_names(out[key], value)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _norm_all(names: list[Any]) -> set[str]:
+    return {normalize_header(n) for n in names if isinstance(n, str)} - {""}
+
+
+def add_names(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`base` name lists with `over`'s names put first; a name `over` gives one key is
+    taken from every other key, so the newer word wins.  A value that is not a list is
+    kept as given (validation then names it)."""
+    given = {k: v for k, v in over.items() if isinstance(v, list)}
+    taken = set().union(*(_norm_all(v) for v in given.values())) if given else set()
+    out: dict[str, Any] = {}
+    for key, names in base.items():
+        if isinstance(names, list):
+            names = [n for n in names if not (isinstance(n, str)
+                                               and normalize_header(n) in taken)]
+        out[key] = names
+    for key, value in over.items():
+        old = out.get(key)
+        if isinstance(value, list) and isinstance(old, list):
+            mine = _norm_all(value)
+            out[key] = [*value, *(n for n in old if not (isinstance(n, str)
+                                                        and normalize_header(n) in mine))]
         else:
             out[key] = value
     return out

@@ -101,11 +101,14 @@ def find_table(
     *,
     required: Sequence[str] = (),
     min_matches: int = 2,
+    prefer: dict[str, str] | None = None,
 ) -> Table | None:
     """The table whose header row matches the most aliases in the first rows.
 
     None when no row has `min_matches` known headers or a `required` column is
     missing.  Data rows run to the end of the sheet or to a repeated header row.
+    `prefer` (key -> header, the operator's mapping) wins over any other column that
+    an alias would give the same key.
     """
     index = alias_index(aliases)
     best: tuple[int, dict[str, int]] | None = None
@@ -116,9 +119,15 @@ def find_table(
     if best is None:
         return None
     header_row, columns = best
+    header_cells = grid[header_row - 1]
+    for key, name in (prefer or {}).items():
+        want = normalize_header(name)
+        for c, v in enumerate(header_cells, start=1):
+            if isinstance(v, str) and normalize_header(v) == want:
+                columns[key] = c
+                break
     if any(k not in columns for k in required):
         return None
-    header_cells = grid[header_row - 1]
     last_col = max(
         (c for c, v in enumerate(header_cells, start=1) if not is_empty(v)), default=0
     )

@@ -40,6 +40,11 @@ def number(x: float | None) -> str:
     return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
 
 
+def count(n: int, noun: str, nouns: str | None = None) -> str:
+    """8800, "row" -> '8,800 rows'; 1, "lead" -> '1 lead'."""
+    return f"{n:,} {noun if n == 1 else (nouns or noun + 's')}"
+
+
 def show(metric: Metric) -> str:
     """The metric's value as a person reads it, by its unit."""
     return {"rate": pct, "money": money, "days": days, "per_week": number}[metric.unit](

@@ -188,7 +188,9 @@ def _crm(lead: Lead, ctx: _Ctx) -> None:
         ctx.finding(lead, "closed_date", "closed-without-date", stage=lead.stage)
     if lead.stage == "won" and lead.deal_size is None:
         ctx.finding(lead, "deal_size", "won-without-deal-size")
-    if lead.closed_date and lead.date_in and lead.closed_date < lead.date_in:
+    # An open deal's close date is the date it is expected to close (a CRM's CloseDate).
+    if (lead.closed_date and lead.date_in and lead.closed_date < lead.date_in
+            and lead.stage in ctx.closed):
         ctx.finding(lead, "closed_date", "closed-before-date-in")
     if not is_open(lead, ctx.rules):
         return

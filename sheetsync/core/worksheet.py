@@ -7,13 +7,13 @@ in; rows, leaks and findings out.
 
 from __future__ import annotations
 
-from sheetsync.core import values
+from sheetsync.core import catalogue, values
 from sheetsync.core.leads import Lead
 from sheetsync.core.leaks import evidence_kind, marker_kind
 from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow, found
 from sheetsync.core.rules import Rules, Stage
 from sheetsync.core.tables import Table, alias_index
-from sheetsync.core.text import describe_metric
+from sheetsync.core.text import count, describe_metric
 
 _WORDS = {
     "blank": "the answer is blank",
@@ -30,9 +30,16 @@ def _stage_index(rules: Rules) -> dict[str, Stage]:
 
 
 def evaluate_pipeline(
-    table: Table, leads: list[Lead], metrics: Metrics, rules: Rules
+    table: Table, leads: list[Lead], metrics: Metrics, rules: Rules, *,
+    log_unreadable: bool = False,
+    decision_tracked: bool = True,
 ) -> tuple[list[PipelineRow], list[Leak], list[Finding]]:
-    """Each worksheet row's status, the leaks among them, and rows that are missing."""
+    """Each worksheet row's status, the leaks among them, and rows that are missing.
+
+    `log_unreadable`: the lead log has rows but no header sheetsync knows, so no lead
+    was read (the Why says that, not that the log is empty).  Without a Decision
+    column (`decision_tracked` False) the qualified rate's Why says so.
+    """
     stages = _stage_index(rules)
     has_log = bool(leads)
     rows: list[PipelineRow] = []
@@ -45,7 +52,11 @@ def evaluate_pipeline(
             continue
         seen.add(stage.name)
         answer = values.text_of(table.cell(cells, "answer"))
-        row = _evaluate_row(r, label, answer, stage, leads, metrics, rules, has_log)
+        row = _evaluate_row(r, label, answer, stage, leads, metrics, rules, has_log,
+                            log_unreadable)
+        if (not decision_tracked and stage.counter == "qualified_rate"
+                and row.status == "leak: untracked"):
+            row.why = catalogue.say("qualified-rate-untracked-why").removesuffix(".")
         rows.append(row)
         if row.status.startswith("leak: "):
             leaks.append(
@@ -77,6 +88,7 @@ def _evaluate_row(
     metrics: Metrics,
     rules: Rules,
     has_log: bool,
+    log_unreadable: bool = False,
 ) -> PipelineRow:
     words = marker_kind(answer, rules)
     row = PipelineRow(row=r, stage=stage.name, label=label, answer=answer)
@@ -85,7 +97,9 @@ def _evaluate_row(
         row.unit = metric.unit
     if not has_log:
         if words:
-            row.status, row.why = f"leak: {words}", _WORDS[words] + "; the lead log is empty"
+            empty = (_clause(catalogue.say("lead-log-unreadable")) if log_unreadable
+                     else "the lead log is empty")
+            row.status, row.why = f"leak: {words}", _WORDS[words] + "; " + empty
         return row
     kind, why = evidence_kind(stage.name, stage.counter, leads, metrics, rules)
     if kind == "measured":
@@ -96,7 +110,15 @@ def _evaluate_row(
         row.status, row.why = f"leak: {kind}", why[:1].upper() + why[1:]
     elif words:
         row.status, row.why = f"leak: {words}", _WORDS[words]
+    if stage.counter is not None and metric.unreadable:
+        lost = catalogue.say("counter-lost-rows", rows=count(metric.unreadable, "row"))
+        row.why = f"{row.why}; {_clause(lost)}" if row.why else lost.removesuffix(".")
     return row
+
+
+def _clause(sentence: str) -> str:
+    """A catalogue sentence as the second half of a Why: 'The log …' -> 'the log …'."""
+    return sentence[:1].lower() + sentence[1:].removesuffix(".")
 
 
 def _blank(text: str, rules: Rules) -> bool:

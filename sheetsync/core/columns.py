@@ -1,0 +1,226 @@
+"""A pasted export's columns: where the lead log is, which columns a check used, which it
+ignored (with the nearest name it knows), which it needs and the log lacks (DESIGN.md §8).
+
+A column the log does not have is one finding for the column, never one per lead; a
+value refused for its format is that one finding, not also "missing".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pydantic import TypeAdapter
+
+from sheetsync.core import catalogue, values
+from sheetsync.core.leads import Lead
+from sheetsync.core.result import ColumnReport, Finding, IgnoredColumn
+from sheetsync.core.rules import Handoffs, Rules
+from sheetsync.core.rules_file import GENERATED
+from sheetsync.core.tables import HEADER_SCAN_ROWS, Table, find_table, is_empty
+from sheetsync.core.text import count
+from sheetsync.core.validate import is_open
+from sheetsync.workbook import Grid, RawWorkbook
+
+_FINDINGS = TypeAdapter(list[Finding])
+# The fields each counter reads: a row whose value there was refused is left out of it.
+COUNTER_FIELDS = {
+    "leads_per_week": ("date_in",),
+    "qualified_rate": ("date_in", "decision"),
+    "conversion_rate": ("stage", "closed_date", "decision"),
+    "average_deal_size": ("stage", "closed_date", "deal_size"),
+    "cycle_time_days": ("stage", "closed_date", "date_in"),
+}
+_KNOWN = ("pipeline", "blocks", "leads", "rules")
+
+
+def other_sheets(raw: RawWorkbook, rules: Rules, used: Iterable[str]) -> list[str]:
+    """Sheets that are none of the workbook's own, in workbook order."""
+    mine = {values.normalize_header(n) for k in _KNOWN for n in rules.sheets.get(k, [])}
+    mine |= {values.normalize_header(n) for n in GENERATED}
+    mine |= {values.normalize_header(n) for n in used}
+    names = raw.all_sheets or list(raw.sheets)
+    return [n for n in names if values.normalize_header(n) not in mine]
+
+
+def unread_elsewhere(raw: RawWorkbook, rules: Rules) -> list[str]:
+    """The unread sheets to look at for a lead log: only when the Leads sheet is missing
+    or has no row under its header (a read of the usual workbook never needs them)."""
+    from sheetsync.core.tables import find_sheet
+
+    name = find_sheet(list(raw.sheets), rules.sheets["leads"])
+    if name is not None:
+        filled = 0
+        for cells in raw.sheets[name]:
+            if any(not is_empty(v) for v in cells):
+                filled += 1
+                if filled > 1:
+                    return []
+    return [n for n in other_sheets(raw, rules, ()) if n not in raw.sheets]
+
+
+def lead_log_elsewhere(raw: RawWorkbook, rules: Rules, used: Iterable[str]) -> Table | None:
+    """The first other sheet whose header row is a lead log with rows (a pasted export
+    left on a sheet named after its file, say)."""
+    for name in other_sheets(raw, rules, used):
+        grid = raw.sheets.get(name)
+        if grid:
+            table = find_table(grid, name, rules.lead_columns, min_matches=3)
+            if table is not None and table.rows:
+                return table
+    return None
+
+
+def unknown_headers(grid: Grid, sheet: str, rules: Rules) -> dict[str, object] | None:
+    """The finding for a log with rows whose header row names nothing sheetsync knows."""
+    filled = [(r, cells) for r, cells in enumerate(grid[:HEADER_SCAN_ROWS], start=1)
+              if any(not is_empty(v) for v in cells)]
+    if len(filled) < 2:
+        return None
+    header_row, cells = filled[0]
+    headers = [values.text_of(v) for v in cells if not is_empty(v)]
+    rows = sum(1 for cells in grid[header_row:] if any(not is_empty(v) for v in cells))
+    shown = ", ".join(headers[:6]) + (", …" if len(headers) > 6 else "")
+    examples = ", ".join(rules.lead_columns[k][0] for k in ("lead", "source", "date_in", "stage")
+                         if k in rules.lead_columns)
+    return catalogue.finding("leads-headers-unknown", sheet=sheet, row=header_row,
+                             rows=count(rows, "row"), header_row=header_row, headers=shown,
+                             examples=examples, first=headers[0] if headers else "Status")
+
+
+def nearest(header: str, rules: Rules, used: Iterable[str] = ()) -> str | None:
+    """The known column closest to `header`, as it is usually typed (None if none is).
+    Columns already read from another header (`used` fields) are not suggested."""
+    names: dict[str, str] = {}
+    taken = set(used) | {"check"}
+    for key, aliases in rules.lead_columns.items():
+        if key in taken:
+            continue
+        for name in [key, *aliases]:
+            names.setdefault(values.normalize_header(str(name)), aliases[0] if aliases else key)
+    norm = values.normalize_header(header)
+    if norm in names:
+        return names[norm]
+    close = difflib.get_close_matches(norm, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else None
+
+
+def refused_cells(unreadable: Sequence[Finding], table: Table) -> tuple[set[tuple[int, str]],
+                                                                          Counter[str]]:
+    """((row, header) of every refused cell, refused cells per field)."""
+    key_of = {h: k for k, h in table.headers.items()}
+    cells = {(f.row or 0, f.column or "") for f in unreadable if f.sheet == table.sheet}
+    per_field = Counter(key_of.get(c, c) for _, c in cells)
+    return cells, per_field
+
+
+def lost_rows(unreadable: Sequence[Finding], table: Table) -> dict[str, int]:
+    """counter -> rows it left out because a value it reads was refused."""
+    key_of = {h: k for k, h in table.headers.items()}
+    rows_by_field: dict[str, set[int]] = {}
+    for f in unreadable:
+        rows_by_field.setdefault(key_of.get(f.column or "", ""), set()).add(f.row or 0)
+    out = {}
+    for counter, fields in COUNTER_FIELDS.items():
+        rows = set().union(*(rows_by_field.get(k, set()) for k in fields))
+        if rows:
+            out[counter] = len(rows)
+    return out
+
+
+def absent_fields(table: Table, leads: list[Lead], rules: Rules) -> dict[str, int]:
+    """Columns a rule needs that the log lacks -> how many leads would need them.
+
+    A column empty on every row of a log of `min_sample` leads or more counts as absent
+    too: an export's column its CRM never filled (one finding, not one per lead).
+    """
+    have = set(table.columns)
+    if len(leads) >= rules.min_sample:
+        have = {k for k in have if k not in Lead._fields or _filled(table, k)}
+    h = rules.handoffs
+    decided = sent = open_ = closed = won = 0
+    closed_stages = set(rules.closed_stages)
+    stop = set(rules.stop_replies)
+    for lead in leads:
+        decided += lead.decision is not None
+        op = is_open(lead, rules)
+        open_ += op
+        sent += (lead.sent_date is not None and lead.reply_status not in stop
+                 and lead.stage not in closed_stages)
+        closed += lead.stage in closed_stages
+        won += lead.stage == "won"
+    need: dict[str, int] = {}
+    for fields, n in ((h.research, decided), (h.qualification, decided), (h.outreach, sent),
+                      (h.crm, open_), (["closed_date"], closed), (["deal_size"], won)):
+        for key in fields:
+            if key not in have and n:
+                need[key] = max(need.get(key, 0), n)
+    return need
+
+
+def _filled(table: Table, key: str) -> bool:
+    """True when some row has something typed in column `key` (readable or not)."""
+    return not all(map(is_empty, table.column_values(key)))
+
+
+def without(rules: Rules, absent: Iterable[str]) -> Rules:
+    """`rules` whose handoffs no longer ask for the `absent` columns."""
+    gone = set(absent)
+    if not gone:
+        return rules
+    h = rules.handoffs
+    kept = Handoffs(**{name: [k for k in getattr(h, name) if k not in gone]
+                       for name in ("research", "qualification", "outreach", "crm")})
+    return rules.model_copy(update={"handoffs": kept})
+
+
+def column_findings(table: Table, need: dict[str, int], rules: Rules) -> list[Finding]:
+    """One finding per absent column (and one note when there is no Decision column)."""
+    out = []
+    for k, n in need.items():
+        if k in table.headers:
+            out.append(catalogue.finding("lead-column-empty", sheet=table.sheet,
+                                         column=table.headers[k], field=_usual(k, rules),
+                                         leads=count(n, "lead")))
+        else:
+            out.append(catalogue.finding("lead-column-absent", sheet=table.sheet,
+                                         column=_usual(k, rules), leads=count(n, "lead")))
+    if "decision" not in table.columns:
+        out.append(catalogue.finding("qualified-rate-not-tracked", sheet=table.sheet))
+    return _FINDINGS.validate_python(out)
+
+
+def _usual(key: str, rules: Rules) -> str:
+    names = rules.lead_columns.get(key)
+    return names[0] if names else key
+
+
+def drop_cells(findings: list[Finding], table: Table, refused: set[tuple[int, str]],
+               absent: Iterable[str], rules: Rules) -> list[Finding]:
+    """The lead findings without those about a refused cell or a column the log lacks:
+    each is already said once (the refused value, the absent column)."""
+    gone = {table.headers.get(k) or _usual(k, rules) for k in absent}
+    if not refused and not gone:
+        return findings
+    return [f for f in findings if f.sheet != table.sheet or not (
+        f.column in gone or (f.row or 0, f.column or "") in refused)]
+
+
+def report(table: Table | None, rules: Rules, skipped: list[str],
+           refused_per_field: Counter[str], absent: Iterable[str]) -> ColumnReport:
+    """The column report of check's text and JSON."""
+    if table is None:
+        return ColumnReport(skipped_sheets=skipped)
+    return ColumnReport(
+        sheet=table.sheet,
+        header_row=table.header_row,
+        used={k: h for k, h in sorted(table.headers.items(), key=lambda kv: table.columns[kv[0]])
+              if k != "check"},
+        ignored=[IgnoredColumn(header=h, nearest=nearest(h, rules, table.columns))
+                 for h in table.unknown],
+        absent=[table.headers.get(k) or _usual(k, rules) for k in absent],
+        unreadable={table.headers.get(k, k): n for k, n in refused_per_field.items()},
+        skipped_sheets=skipped,
+        decision_tracked="decision" in table.columns,
+    )

@@ -1,0 +1,168 @@
+"""Mapping an export from the workbook alone (DESIGN.md §8): Rules-sheet rows for a column,
+a stage value and the date order; dates in either order; two-digit years; rules files
+that add to the defaults.  Every workbook is written with openpyxl and checked through
+the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from crm_helpers import check_json, new_book, paste, window
+
+AS_OF = dt.date(2026, 11, 16)             # window 2026-10-19 .. 2026-11-15
+START, END = window(AS_OF)
+
+
+def _day(i: int) -> dt.date:
+    return START + dt.timedelta(days=i % 28)
+
+
+def _log(n: int = 12, stage_values: tuple[str, ...] = ("Warm", "Signed deal", "Dead")):
+    """A small export: its own headers, its own stage words, text dates (ISO)."""
+    head = ["Deal", "Phase", "Eingang", "Abschluss", "Wert", "Kanal"]
+    rows = [head]
+    for i in range(n):
+        stage = stage_values[i % len(stage_values)]
+        rows.append([f"Deal {i}", stage, _day(i).isoformat(), _day(i + 3).isoformat(),
+                     "5000", "Referral" if i % 2 else "LinkedIn"])
+    return rows
+
+
+def _rules_rows(*pairs: tuple[str, str]):
+    return [[label, value, ""] for label, value in pairs]
+
+
+def test_columns_and_stage_values_mapped_on_the_rules_sheet(tmp_path):
+    rows = _log()
+    plain = check_json(paste(new_book(tmp_path / "a.xlsx"), rows), AS_OF.isoformat())
+    assert "stage" not in plain["columns"]["used"]
+    mapped_path = paste(new_book(tmp_path / "b.xlsx"), rows, rules_rows=_rules_rows(
+        ("Stage column", "Phase"), ("Date in column", "Eingang"),
+        ("Closed date column", "Abschluss"), ("Deal size column", "Wert"),
+        ("Source column:", "Kanal"),
+        ("Warm means", "meeting"), ("Stage 'Signed deal' means", "won"),
+        ("Dead means", "lost")))
+    data = check_json(mapped_path, AS_OF.isoformat())
+    used = data["columns"]["used"]
+    assert used["stage"] == "Phase" and used["date_in"] == "Eingang"
+    assert used["closed_date"] == "Abschluss" and used["deal_size"] == "Wert"
+    assert used["source"] == "Kanal"
+    assert not [f for f in data["findings"] if f["sheet"] == "Rules"]
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    # 12 leads: 4 won, 4 lost closed in the window; no Decision column: all pursued
+    m = data["metrics"]
+    assert m["leads_per_week"]["n"] == 12
+    won = sum(1 for r in rows[1:] if r[1] == "Signed deal" and START <= _day(
+        int(r[0].split()[1]) + 3) <= END)
+    lost = sum(1 for r in rows[1:] if r[1] == "Dead" and START <= _day(
+        int(r[0].split()[1]) + 3) <= END)
+    assert m["conversion_rate"]["n"] == won + lost
+    assert m["conversion_rate"]["value"] == won / (won + lost)
+    assert m["average_deal_size"]["value"] == 5000
+
+
+def test_an_unknown_stage_value_is_one_finding_not_also_missing(tmp_path):
+    rows = _log(stage_values=("Warm",))
+    path = paste(new_book(tmp_path / "a.xlsx"), rows, rules_rows=_rules_rows(
+        ("Stage column", "Phase"), ("Date in column", "Eingang")))
+    data = check_json(path, AS_OF.isoformat())
+    on_phase = Counter(f["rule"] for f in data["findings"] if f["column"] == "Phase")
+    assert on_phase == {"unreadable-value": 12}
+    # the stage mapped: no finding on the Phase column at all
+    path = paste(new_book(tmp_path / "b.xlsx"), rows, rules_rows=_rules_rows(
+        ("Stage column", "Phase"), ("Date in column", "Eingang"), ("Warm means", "outreach")))
+    data = check_json(path, AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["column"] == "Phase"]
+
+
+def test_a_mapping_row_that_cannot_be_used_is_a_finding_on_its_row(tmp_path):
+    path = paste(new_book(tmp_path / "a.xlsx"), _log(), rules_rows=_rules_rows(
+        ("Stage column", "Etappe"), ("Date in column", "Eingang"), ("Deal size column", "Wert"),
+        ("Warm means", "lukewarm"), ("Date order", "sideways")))
+    data = check_json(path, AS_OF.isoformat())
+    rules = {f["rule"]: f for f in data["findings"] if f["sheet"] == "Rules"}
+    assert set(rules) == {"mapped-column-not-found", "mapped-stage-unknown",
+                          "mapped-date-order-unknown"}
+    assert "Etappe" in rules["mapped-column-not-found"]["message"]
+    assert all(f["row"] and f["row"] > 1 for f in rules.values())
+
+
+def _dated(texts: list[str]):
+    head = ["Lead", "Date in", "Stage", "Decision"]
+    return [head] + [[f"L{i}", t, "new", "pursue"] for i, t in enumerate(texts)]
+
+
+def test_a_day_first_text_column_reads_its_ambiguous_dates_day_first(tmp_path):
+    # 20-10-2026 can only be day first, so 01-11-2026 is 1 November (in the window)
+    texts = ["20-10-2026", "01-11-2026", "02-11-2026", "10-11-2026"]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), _dated(texts)), AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    assert data["metrics"]["leads_per_week"]["n"] == 4
+
+
+def test_a_month_first_text_column_reads_its_ambiguous_dates_month_first(tmp_path):
+    # 10/20/2026 can only be month first, so 11/01/2026 is 1 November (in the window)
+    # and 01/11/2026 is 11 January (not in it)
+    texts = ["10/20/2026", "11/01/2026", "11/02/2026", "01/11/2026"]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), _dated(texts)), AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    assert data["metrics"]["leads_per_week"]["n"] == 3
+
+
+def test_excel_us_short_dates_with_two_digit_years(tmp_path):
+    # MM/DD/YY as Excel's US short date shows it; 10/25/26 says month first
+    texts = ["10/25/26", "11/02/26", "11/03/26", "11/13/26", "02/03/24"]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), _dated(texts)), AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    assert data["metrics"]["leads_per_week"]["n"] == 4      # 3 Feb 2024 is long before
+
+
+def test_date_order_set_on_the_rules_sheet(tmp_path):
+    texts = ["01/11/2026", "02/11/2026", "03/11/2026"]     # nothing in them decides
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), _dated(texts)), AS_OF.isoformat())
+    assert Counter(f["rule"] for f in data["findings"])["unreadable-value"] == 3
+    assert data["metrics"]["leads_per_week"]["unreadable"] == 3
+    why = next(r["why"] for r in data["pipeline"] if r["stage"] == "Leads per week")
+    assert "3 rows left out" in why
+    path = paste(new_book(tmp_path / "b.xlsx"), _dated(texts),
+                 rules_rows=_rules_rows(("Date order", "day first")))
+    data = check_json(path, AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    assert data["metrics"]["leads_per_week"]["n"] == 3        # 1-3 November
+
+
+def test_a_column_with_dates_in_both_orders_refuses_only_its_ambiguous_ones(tmp_path):
+    texts = ["20/10/2026", "10/25/2026", "01/11/2026", "10/11/2026"]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), _dated(texts)), AS_OF.isoformat())
+    refused = [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    assert len(refused) == 2
+    assert data["columns"]["unreadable"] == {"Date in": 2}
+
+
+def test_no_lead_in_the_window_is_not_a_single_source(tmp_path):
+    rows = [["Lead", "Source", "Date in"], ["A", "Referral", "2025-01-06"],
+            ["B", "Referral", "2025-01-07"]]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), rows), AS_OF.isoformat())
+    assert data["metrics"]["leads_per_week"]["n"] == 0
+    assert all(leak["kind"] != "single-source" for leak in data["leaks"])
+    one = [["Lead", "Source", "Date in"], ["A", "Referral", "2026-11-02"]]
+    data = check_json(paste(new_book(tmp_path / "b.xlsx"), one), AS_OF.isoformat())
+    assert [leak["kind"] for leak in data["leaks"] if leak["stage"] == "Input source #2"] == [
+        "single-source"]
+
+
+def test_a_rules_file_adds_aliases_to_the_shipped_ones(tmp_path):
+    rules = tmp_path / "team.yaml"
+    rules.write_text("lead_columns:\n  stage: [Etappe]\n  source: [Kanal]\n", encoding="utf-8")
+    rows = [["Lead", "Etappe", "Kanal", "Date in", "Owner"],
+            ["A", "won", "Referral", "2026-11-02", "Sam"]]
+    data = check_json(paste(new_book(tmp_path / "a.xlsx"), rows), AS_OF.isoformat(),
+                      "--rules", str(rules))
+    used = data["columns"]["used"]
+    assert used["stage"] == "Etappe" and used["source"] == "Kanal"
+    assert used["owner"] == "Owner" and used["date_in"] == "Date in"   # defaults still there
+    rows = [["Lead", "Stage", "Source", "Date in"], ["A", "won", "Referral", "2026-11-02"]]
+    data = check_json(paste(new_book(tmp_path / "b.xlsx"), rows), AS_OF.isoformat(),
+                      "--rules", str(rules))
+    assert data["columns"]["used"]["stage"] == "Stage"
