@@ -71,6 +71,9 @@ def test_maven_column_report_names_what_it_used_and_ignored(maven):
 def test_maven_findings_are_per_problem_not_per_row(maven):
     _, data = maven
     found = _leads_findings(data)
+    # Deals dated after the as-of date are each a lead's own problem (the export runs
+    # to the end of 2017); everything else is said once per problem.
+    found = [f for f in found if f["rule"] != "date-in-future"]
     rules = Counter(f["rule"] for f in found)
     # one finding per column the export lacks, one note for the Decision column
     assert rules == {"lead-column-absent": 3, "qualified-rate-not-tracked": 1}, rules
