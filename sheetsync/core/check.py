@@ -145,7 +145,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     refused: set[tuple[int, str]] = set()
     if leads_table is not None:
         refused, per_field = columns.refused_cells(unreadable, leads_table)
-        for counter, lost in columns.lost_rows(unreadable, leads_table).items():
+        for counter, lost in columns.lost_rows(unreadable, leads_table, leads, rules).items():
             getattr(metrics, counter).unreadable = lost
         absent = columns.absent_fields(leads_table, leads, rules)
         lead_rules = columns.without(rules, absent)

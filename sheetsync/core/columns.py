@@ -24,14 +24,6 @@ from sheetsync.core.validate import is_open
 from sheetsync.workbook import Grid, RawWorkbook
 
 _FINDINGS = TypeAdapter(list[Finding])
-# The fields each counter reads: a row whose value there was refused is left out of it.
-COUNTER_FIELDS = {
-    "leads_per_week": ("date_in",),
-    "qualified_rate": ("date_in", "decision"),
-    "conversion_rate": ("stage", "closed_date", "decision"),
-    "average_deal_size": ("stage", "closed_date", "deal_size"),
-    "cycle_time_days": ("stage", "closed_date", "date_in"),
-}
 _KNOWN = ("pipeline", "blocks", "leads", "rules")
 
 
@@ -115,18 +107,39 @@ def refused_cells(unreadable: Sequence[Finding], table: Table) -> tuple[set[tupl
     return cells, per_field
 
 
-def lost_rows(unreadable: Sequence[Finding], table: Table) -> dict[str, int]:
-    """counter -> rows it left out because a value it reads was refused."""
+def lost_rows(unreadable: Sequence[Finding], table: Table, leads: list[Lead],
+              rules: Rules) -> dict[str, int]:
+    """counter -> rows it left out because a value it reads was refused.
+
+    A row counts for a counter only where the rest of the row says it would have
+    counted (a refused Closed date matters to the conversion rate on a won or lost
+    lead, not on an open one); a refused date could have been in any window.
+    """
     key_of = {h: k for k, h in table.headers.items()}
-    rows_by_field: dict[str, set[int]] = {}
+    refused: dict[int, set[str]] = {}
     for f in unreadable:
-        rows_by_field.setdefault(key_of.get(f.column or "", ""), set()).add(f.row or 0)
-    out = {}
-    for counter, fields in COUNTER_FIELDS.items():
-        rows = set().union(*(rows_by_field.get(k, set()) for k in fields))
-        if rows:
-            out[counter] = len(rows)
-    return out
+        if f.sheet == table.sheet and f.row is not None:
+            refused.setdefault(f.row, set()).add(key_of.get(f.column or "", ""))
+    if not refused:
+        return {}
+    closed = set(rules.closed_stages)
+    out: Counter[str] = Counter()
+    for lead in leads:
+        keys = refused.get(lead.row)
+        if not keys:
+            continue
+        lost = {"leads_per_week": "date_in" in keys,
+                "qualified_rate": "date_in" in keys and lead.decision is not None
+                or "decision" in keys}
+        if "stage" in keys:
+            lost.update(conversion_rate=True, average_deal_size=True, cycle_time_days=True)
+        elif lead.stage in closed:
+            lost["conversion_rate"] = bool(keys & {"closed_date", "decision"})
+            if lead.stage == "won":
+                lost["average_deal_size"] = bool(keys & {"closed_date", "deal_size"})
+                lost["cycle_time_days"] = bool(keys & {"closed_date", "date_in"})
+        out.update(k for k, v in lost.items() if v)
+    return dict(out)
 
 
 def absent_fields(table: Table, leads: list[Lead], rules: Rules) -> dict[str, int]:
