@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.atomic import atomic_target, replace_error
+from sheetsync.backends.xlsx.charts import place_charts
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.furniture import cf_xml
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
@@ -91,14 +92,16 @@ def patch_sheet(data: Buffer | Iterator[Buffer], patch: SheetPatch, book: Book,
 SMALL_SHEET = 2000          # rows: a generated sheet this short is made in one piece
 
 
-def generated_part(sheet: GeneratedSheet, book: Book) -> bytes | Streamed:
-    """A whole tool-only worksheet: frozen bold header rows, widths, internal links.
+def generated_part(sheet: GeneratedSheet, book: Book,
+                   drawing: str | None = None) -> bytes | Streamed:
+    """A whole tool-only worksheet: frozen bold header rows, widths, internal links, and
+    the <drawing> of its charts (relationship id `drawing`).
 
     Big sheets are rendered chunk by chunk as they are deflated; small ones are made
     whole (their exact size picks the deflate level).
     """
     xml = GeneratedXml(sheet, book.styles, book.date1904,
-                       cf_xml(_cf_rules(sheet.highlights, book), "", 1))
+                       cf_xml(_cf_rules(sheet.highlights, book), "", 1), drawing)
     if xml.height <= SMALL_SHEET:
         return b"".join(xml.chunks())
     return Streamed(xml.chunks(), size_hint=xml.height * max(xml.width, 1) * 80)
@@ -196,8 +199,12 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
         pkg = book.pkg
         for generated in plan.generated:
             part = pkg.sheet_part(generated.name)
-            parts.put(pkg.add_sheet(generated.name) if part is None else part,
-                      generated_part(generated, book), new=part is None)
+            new = part is None
+            part = pkg.add_sheet(generated.name) if part is None else part
+            drawing_rid, redrawn = place_charts(pkg, part, generated)
+            parts.put(part, generated_part(generated, book, drawing_rid), new=new)
+            for name, data in redrawn.items():
+                parts.put(name, data)
             if generated.header_rows:           # the header rows repeat on every page
                 pkg.set_defined_name(PRINT_TITLES, print_titles(generated), sheet=generated.name)
         to_patch = []
