@@ -354,6 +354,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "No owner is clearly above or below the team median over the last {weeks}.",
         level="note",
     ),
+    Entry("likely-too-few", "{n}: too few to judge.", level="note"),
     Entry(
         "coaching-workload",
         "Open leads per owner: {load}.",

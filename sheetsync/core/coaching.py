@@ -24,7 +24,7 @@ from collections import Counter
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.leads import Lead
 from sheetsync.core.metrics import wilson, windows
-from sheetsync.core.result import OwnerGap, Review, Window
+from sheetsync.core.result import Interval, OwnerGap, Review, Window
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import pct
 
@@ -93,6 +93,13 @@ def with_coaching(review: Review, leads: list[Lead], rules: Rules, as_of: dt.dat
     return review
 
 
+def likely_range(interval: Interval | None) -> str:
+    """A rate's likely range as the operator reads it: "8–38%" ("" without one)."""
+    if interval is None:
+        return ""
+    return f"{pct(interval.low).removesuffix('%')}–{pct(interval.high)}"
+
+
 def owner_gap_line(gap: OwnerGap) -> str:
     """One owner's rate in words: "Kim: conversion 19% of 27 closed deals (likely 8–38%),
     against the team median of 45%."."""
@@ -102,7 +109,7 @@ def owner_gap_line(gap: OwnerGap) -> str:
     if gap.low_sample or gap.interval is None:
         return say("coaching-too-few", owner=gap.owner, what=what, value=pct(gap.value),
                    sample=sample)
-    likely = f"{pct(gap.interval.low).removesuffix('%')}–{pct(gap.interval.high)}"
+    likely = likely_range(gap.interval)
     if gap.team_median is None:
         return say("coaching-no-median", owner=gap.owner, what=what, value=pct(gap.value),
                    sample=sample, likely=likely)

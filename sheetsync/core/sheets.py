@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.charts import history_charts
-from sheetsync.core.coaching import coaching_lines
+from sheetsync.core.coaching import coaching_lines, likely_range
 from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
@@ -77,13 +77,15 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
     ]
     for title, groups in (("Source", m.by_source), ("Owner", m.by_owner)):
         rows.append(_heads(title, "Leads", "Leads/week", "Qualified rate", "n",
-                           "Conversion rate", "n", "Won", "Lost"))
+                           "Conversion rate", "n", "Won", "Lost", "Qualified, likely",
+                           "Conversion, likely"))
         for b in groups:
             rows.append([
                 _t(b.name), _n(b.leads, "integer"), _n(b.leads_per_week),
                 _n(b.qualified_rate.value, "percent"), _n(b.qualified_rate.n, "integer"),
                 _n(b.conversion_rate.value, "percent"), _n(b.conversion_rate.n, "integer"),
                 _n(b.won, "integer"), _n(b.lost, "integer"),
+                _t(_likely(b.qualified_rate)), _t(_likely(b.conversion_rate)),
             ])
         rows.append([])
     rows.append(_heads("Week", "Starts", "Leads", "Decided", "Pursued", "Qualified rate",
@@ -96,6 +98,15 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
             _n(w.conversion_rate, "percent"),
         ])
     return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 10, 12, 12, 12, 14, 12, 14])
+
+
+def _likely(metric: Metric) -> str:
+    """A source's or owner's rate range in words, or the low-sample mark."""
+    if metric.n == 0:
+        return ""
+    if metric.low_sample:
+        return say("likely-too-few", n=plural(metric.n, "lead"))
+    return likely_range(metric.interval)
 
 
 FINDING_FORMATS: tuple[Format, ...] = ("text", "text", "integer", "text", "text", "text",
