@@ -85,7 +85,8 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
                 _n(b.qualified_rate.value, "percent"), _n(b.qualified_rate.n, "integer"),
                 _n(b.conversion_rate.value, "percent"), _n(b.conversion_rate.n, "integer"),
                 _n(b.won, "integer"), _n(b.lost, "integer"),
-                _t(_likely(b.qualified_rate)), _t(_likely(b.conversion_rate)),
+                _t(_likely(b.qualified_rate, ("decided lead", "decided leads"))),
+                _t(_likely(b.conversion_rate, ("closed deal", "closed deals"))),
             ])
         rows.append([])
     rows.append(_heads("Week", "Starts", "Leads", "Decided", "Pursued", "Qualified rate",
@@ -100,12 +101,12 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
     return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 10, 12, 12, 12, 14, 12, 14])
 
 
-def _likely(metric: Metric) -> str:
+def _likely(metric: Metric, noun: tuple[str, str]) -> str:
     """A source's or owner's rate range in words, or the low-sample mark."""
     if metric.n == 0:
         return ""
     if metric.low_sample:
-        return say("likely-too-few", n=plural(metric.n, "lead"))
+        return say("likely-too-few", n=plural(metric.n, *noun))
     return likely_range(metric.interval)
 
 
