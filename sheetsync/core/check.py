@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pydantic import TypeAdapter
 
 from sheetsync.core import catalogue, columns
+from sheetsync.core.catalogue import say
 from sheetsync.core.diagnosis import diagnose
 from sheetsync.core.lead_checks import (
     lead_checks_of,
@@ -20,10 +21,10 @@ from sheetsync.core.lead_checks import (
     with_overdue_touches,
 )
 from sheetsync.core.leads import Lead, parse_leads
-from sheetsync.core.leaks import fix_this_week
 from sheetsync.core.mapping import apply_mapping, mapping_rows
 from sheetsync.core.metrics import measure
-from sheetsync.core.result import CheckResult, Finding
+from sheetsync.core.priority import BELOW, blame, choose, metric_status
+from sheetsync.core.result import CheckResult, Finding, Leak, Metric, Metrics, PipelineRow
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import GENERATED, HISTORY, OLD_HISTORY
@@ -119,6 +120,41 @@ def _unmatched_mapping(table: Table, rules: Rules, grid: Grid, sheet: str) -> li
     return _FINDINGS.validate_python(out)
 
 
+def _rate_statuses(metrics: Metrics, rules: Rules) -> None:
+    """Each counter's status against its Rules minimum (and each source's and owner's)."""
+    for key in COUNTERS:
+        m: Metric = getattr(metrics, key)
+        m.status = metric_status(key, m, rules)  # type: ignore[assignment]
+    for b in (*metrics.by_source, *metrics.by_owner):
+        for key in ("qualified_rate", "conversion_rate"):
+            m = getattr(b, key)
+            m.status = metric_status(key, m, rules)  # type: ignore[assignment]
+
+
+def label_rows(rows: list[PipelineRow], leaks: list[Leak], fix: Leak | None) -> None:
+    """The Status word and Why of every Pipeline row, from the one priority."""
+    by_row = {x.row: x for x in leaks if x.sheet == (fix.sheet if fix else x.sheet)}
+    for row in rows:
+        leak = by_row.get(row.row)
+        if leak is not None and row.kind is None:      # the row the diagnosis blames
+            row.state, row.kind, row.why = "leak", leak.kind, leak.why
+        if fix is not None and row.row == fix.row:
+            row.fix, row.status = True, say("status-fix-this-week")
+            row.why = fix.why if fix.kind == BELOW else f"{row.why} {fix.why}".strip()
+        elif row.state == "leak":
+            row.status = say("status-leak")
+            if fix is not None:
+                row.why = f"{row.why} {say('why-next', fix=fix.stage)}".strip()
+        else:
+            row.status = say(_STATUS.get(row.state, "status-ok"))
+
+
+_STATUS = {"on-target": "status-on-target", "below-target": "status-below-target",
+           "low-sample": "status-low-sample", "ok": "status-ok"}
+COUNTERS = ("leads_per_week", "qualified_rate", "conversion_rate", "average_deal_size",
+            "cycle_time_days")
+
+
 def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     """Everything check finds in `raw`, with the workbook's Rules sheet applied."""
     findings: list[Finding] = []
@@ -141,6 +177,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
 
     decision_tracked = leads_table is None or "decision" in leads_table.columns
     metrics = measure(counted, as_of, rules, decisions=decision_tracked)
+    _rate_statuses(metrics, rules)
     lead_rules, absent, per_field = rules, {}, Counter[str]()
     refused: set[tuple[int, str]] = set()
     if leads_table is not None:
@@ -175,11 +212,8 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
 
     order = {name: i for i, name in enumerate(names)}
     findings.sort(key=lambda f: (order.get(f.sheet, len(order)), f.row or 0))
-    fix = fix_this_week(leaks, rules)
-    if fix is not None:
-        for row in rows:
-            if row.row == fix.row:
-                row.status += " — fix this week"
+    leaks, fix = choose(leaks, rows, blame(metrics, rows, rules), pipeline.sheet, rules)
+    label_rows(rows, leaks, fix)
     diagnosis = diagnose(metrics, fix, rules)
     # Every part was validated where it was made (leads and findings in bulk); building
     # the result does not validate them all a second time.

@@ -15,10 +15,12 @@ import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sheetsync.core.catalogue import plural, say
 from sheetsync.core.leads import Lead
 from sheetsync.core.metrics import deal_sizes, won_in
 from sheetsync.core.result import Leak, Metric, Metrics
 from sheetsync.core.rules import Rules
+from sheetsync.core.text import money
 
 _ONLY_PUNCT = re.compile(r"^[\W_]*$", re.UNICODE)
 
@@ -43,19 +45,39 @@ def _compile(markers: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Marker, 
     return tuple(out)
 
 
+# A marker counts only as the answer: it must end its clause, or be followed only by
+# words that do not change that ("None today", "nothing yet, honestly", "depends on the
+# client").  "nobody moves overdue records" is a sentence with a verb after the
+# marker: a rule written down, not "none".
+_CLAUSES = re.compile(r"\s[-–—]+\s|[–—;,.:()!?]|\s-\s")
+_FILLER = frozenset(
+    "today yet now right for the moment currently at so far all really here honestly "
+    "still though one any it them that this anything of us me".split())
+_LINKS = frozenset("on by with per from according between depending for".split())
+
+
+def _answers(rest: str) -> bool:
+    words = rest.split()
+    return not words or words[0] in _LINKS or all(w in _FILLER for w in words)
+
+
 def marker_kind(text: str, rules: Rules) -> str | None:
     """The leak kind the operator's words announce, or None.
 
-    Blank text (or only punctuation) is "blank"; otherwise the first marker found
-    in the order blank, none, untracked, varies.
+    Blank text (or only punctuation) is "blank"; otherwise the first marker that is
+    the answer of a clause, in the order blank, none, untracked, varies.  A marker
+    used as a word inside a sentence does not count.
     """
     if not text or _ONLY_PUNCT.match(text):
         return "blank"
     norm = text.casefold().replace("’", "'").replace("‘", "'")
     key = tuple((k, tuple(v)) for k, v in rules.leak_markers.items())
+    clauses = [c for c in _CLAUSES.split(norm) if c.strip()]
     for marker in _compile(key):
-        if marker.pattern.search(norm):
-            return marker.kind
+        for clause in clauses:
+            for m in marker.pattern.finditer(clause):
+                if _answers(clause[m.end():]):
+                    return marker.kind
     return None
 
 
@@ -90,21 +112,30 @@ def evidence_kind(
         metric = counter_metric(counter, metrics)
         if _measurable(metric):
             return "measured", ""
-        return "untracked", "the lead log cannot measure it yet"
+        return "untracked", say("why-untracked", columns=_NEEDS.get(counter, "the columns"))
     if stage_name == SECOND_SOURCE:
         sources = [b for b in metrics.by_source if b.leads > 0 and b.name != "(none)"]
         # No lead in the window, or none with a Source, says nothing about the sources.
         if len(sources) == 1:
-            only = f" ({sources[0].name})" if sources else ""
-            return "single-source", f"only one source produced leads in the window{only}"
+            return "single-source", say("why-single-source", weeks=rules.window_weeks,
+                                        source=sources[0].name)
     if stage_name == PRICE:
         cv, n = price_variation(leads, metrics)
         if cv is not None and n >= rules.min_sample and cv > rules.price_variation_max:
-            return "varies", (
-                f"won deal sizes vary by {cv:.0%} (coefficient of variation, n={n}),"
-                f" above the {rules.price_variation_max:.0%} the rules allow"
-            )
+            sizes = deal_sizes(won_in(leads, metrics.window))
+            return "varies", say("why-price-varies", low=money(min(sizes)),
+                                 high=money(max(sizes)), deals=plural(n, "won deal"))
     return None, ""
+
+
+# What a counter needs from the lead log, in the operator's column names.
+_NEEDS = {
+    "leads_per_week": "Date in",
+    "qualified_rate": "Date in and Decision",
+    "conversion_rate": "Stage (won or lost) and Closed date",
+    "average_deal_size": "Deal size and Closed date of won leads",
+    "cycle_time_days": "Date in and Closed date of won leads",
+}
 
 
 def fix_this_week(leaks: list[Leak], rules: Rules) -> Leak | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
 from sheetsync.core.diff import same
 from sheetsync.core.result import Finding
@@ -50,8 +51,9 @@ def pipeline_patch(checked: Checked) -> SheetPatch:
     first = min(t.columns.values())
     span = (t.header_row + 1, _last_row(t), first, cols["why"], cols["status"])
     patch.highlights = [
-        Highlight(*span, tone="fix", match="contains", text="fix this week"),
-        Highlight(*span, tone="leak", match="prefix", text="leak"),
+        Highlight(*span, tone="fix", match="prefix", text=say("status-fix-this-week")),
+        Highlight(*span, tone="leak", match="prefix", text=say("status-leak")),
+        Highlight(*span, tone="below", match="prefix", text=say("status-below-target")),
     ]
     return patch
 
@@ -69,7 +71,7 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
     first = min(t.columns.values())
     patch.highlights = [
         Highlight(t.header_row + 1, _last_row(t), first, col, col, tone="leak",
-                  match="prefix", text="leak")
+                  match="prefix", text=say("status-leak"))
     ]
     return patch
 

@@ -61,6 +61,8 @@ class Metric(BaseModel):
     mean: float | None = None          # cycle time: the mean beside the median
     unit: Literal["per_week", "rate", "money", "days"] = "rate"
     unreadable: int = 0                # rows left out: a value it needs could not be read
+    # against the Rules minimum: on-target | below-target | low-sample | no-data
+    status: Literal["on-target", "below-target", "low-sample", "no-data"] = "no-data"
 
 
 class Breakdown(BaseModel):
@@ -135,7 +137,12 @@ class PipelineRow(BaseModel):
     answer: str = ""
     measured: float | None = None
     unit: Literal["per_week", "rate", "money", "days"] | None = None
-    status: str = "ok"               # ok | measured | leak: <kind>  (+ " — fix this week")
+    # state: ok | leak | on-target | below-target | low-sample (kebab, for code);
+    # kind: the leak kind when state is leak; status: the plain word the sheet shows
+    state: str = "ok"
+    kind: str | None = None
+    fix: bool = False                # the one to fix this week
+    status: str = "OK"
     why: str = ""
 
 
@@ -146,7 +153,8 @@ class BlockRow(BaseModel):
     output: str = ""
     missing_rule: str = ""
     fix: str = ""
-    status: str = "ok"
+    kind: str | None = None          # no-owner | no-output | no-rule
+    status: str = "OK"
 
 
 @dataclass(slots=True, kw_only=True)

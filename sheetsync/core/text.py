@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
+from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Metric
 from sheetsync.core.rules import Rules
-
-_NOUNS = {
-    "leads_per_week": "leads",
-    "qualified_rate": "decided leads",
-    "conversion_rate": "closed pursued leads",
-    "average_deal_size": "won deals",
-    "cycle_time_days": "won deals",
-}
 
 
 def pct(x: float | None) -> str:
@@ -56,20 +49,34 @@ def show_value(value: float | None, unit: str) -> str:
     return {"rate": pct, "money": money, "days": days, "per_week": number}[unit](value)
 
 
+_WHY = {
+    "leads_per_week": "why-leads-per-week",
+    "qualified_rate": "why-qualified-rate",
+    "conversion_rate": "why-conversion-rate",
+    "average_deal_size": "why-average-deal-size",
+    "cycle_time_days": "why-cycle-time-days",
+}
+
+
 def describe_metric(counter: str, metric: Metric, rules: Rules) -> str:
-    """The Why of a measured counter: n, the interval, the trend, a low-sample flag."""
-    noun = _NOUNS.get(counter, "rows")
-    parts = [f"n={metric.n} {noun}"]
-    if metric.interval is not None:
-        parts.append(f"95% interval {pct(metric.interval.low)}–{pct(metric.interval.high)}")
-    if metric.mean is not None:
-        parts.append(f"mean {days(metric.mean)}")
+    """The Why of a measured counter: what it rests on, the likely range, the weeks
+    before, and whether it is under the Rules minimum or too few to judge."""
+    iv = metric.interval
+    count: object = metric.n
+    if counter in ("average_deal_size", "cycle_time_days"):
+        count = plural(metric.n, "won deal")
+    elif counter == "leads_per_week":
+        count = plural(metric.n, "lead")
+    parts = [say(_WHY.get(counter, "why-leads-per-week"),
+                 value=show(metric), count=count, weeks=rules.window_weeks,
+                 low=pct(iv.low) if iv else "—", high=pct(iv.high) if iv else "—",
+                 mean=days(metric.mean))]
     if metric.previous is not None:
-        parts.append(
-            f"previous {rules.window_weeks} weeks {show_value(metric.previous, metric.unit)}"
-            f" (n={metric.previous_n})"
-        )
-    text = "; ".join(parts)
-    if metric.low_sample:
-        text += f"; low sample (under {rules.min_sample}), not used for the diagnosis"
-    return text
+        parts.append(say("why-before", weeks=rules.window_weeks,
+                         value=show_value(metric.previous, metric.unit)))
+    if metric.status == "below-target":
+        floor = getattr(rules.diagnosis, f"min_{counter}", None)
+        parts.append(say("why-below-target", target=show_value(floor, metric.unit)))
+    elif metric.status == "low-sample":
+        parts.append(say("why-low-sample", minimum=rules.min_sample))
+    return " ".join(parts)

@@ -7,20 +7,27 @@ in; rows, leaks and findings out.
 
 from __future__ import annotations
 
-from sheetsync.core import catalogue, values
+from sheetsync.core import values
+from sheetsync.core.catalogue import entry, say
 from sheetsync.core.leads import Lead
 from sheetsync.core.leaks import evidence_kind, marker_kind
+from sheetsync.core.priority import target
 from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow, found
 from sheetsync.core.rules import Rules, Stage
 from sheetsync.core.tables import Table, alias_index
 from sheetsync.core.text import count, describe_metric
 
-_WORDS = {
-    "blank": "the answer is blank",
-    "none": "the answer says there is none",
-    "untracked": "the answer says it is not tracked",
-    "varies": "the answer says it varies",
+_WORDS = {                       # what the operator's words say, by leak kind
+    "blank": "why-blank",
+    "none": "why-none",
+    "untracked": "why-untracked-words",
+    "varies": "why-varies-words",
 }
+
+
+def _words_why(kind: str, stage: Stage, answer_header: str) -> str:
+    return say(_WORDS[kind], guide=stage.guide[:1].lower() + stage.guide[1:],
+               column=answer_header)
 
 
 def _stage_index(rules: Rules) -> dict[str, Stage]:
@@ -53,19 +60,19 @@ def evaluate_pipeline(
         seen.add(stage.name)
         answer = values.text_of(table.cell(cells, "answer"))
         row = _evaluate_row(r, label, answer, stage, leads, metrics, rules, has_log,
-                            log_unreadable)
+                            table.headers.get("answer", "What it is for you"), log_unreadable)
         if (not decision_tracked and stage.counter == "qualified_rate"
-                and row.status == "leak: untracked"):
-            row.why = catalogue.say("qualified-rate-untracked-why").removesuffix(".")
+                and row.kind == "untracked"):
+            row.why = say("qualified-rate-untracked-why")
         rows.append(row)
-        if row.status.startswith("leak: "):
+        if row.kind is not None:
             leaks.append(
                 Leak(
                     sheet=table.sheet,
                     row=r,
                     stage=stage.name,
                     label=label,
-                    kind=row.status.removeprefix("leak: "),
+                    kind=row.kind,
                     text=answer,
                     why=row.why,
                 )
@@ -88,6 +95,7 @@ def _evaluate_row(
     metrics: Metrics,
     rules: Rules,
     has_log: bool,
+    answer_header: str,
     log_unreadable: bool = False,
 ) -> PipelineRow:
     words = marker_kind(answer, rules)
@@ -97,28 +105,30 @@ def _evaluate_row(
         row.unit = metric.unit
     if not has_log:
         if words:
-            empty = (_clause(catalogue.say("lead-log-unreadable")) if log_unreadable
-                     else "the lead log is empty")
-            row.status, row.why = f"leak: {words}", _WORDS[words] + "; " + empty
+            row.state, row.kind = "leak", words
+            row.why = _words_why(words, stage, answer_header)
+            if log_unreadable:
+                row.why += " " + say("lead-log-unreadable")
         return row
     kind, why = evidence_kind(stage.name, stage.counter, leads, metrics, rules)
     if kind == "measured":
-        row.status = "measured"
+        row.state = metric.status
+        if row.state == "on-target" and target(stage.counter or "", rules) is None:
+            row.state = "ok"            # measured, with no minimum to be on
         row.measured = metric.value
         row.why = describe_metric(stage.counter or "", metric, rules)
     elif kind is not None:
-        row.status, row.why = f"leak: {kind}", why[:1].upper() + why[1:]
+        row.state, row.kind, row.why = "leak", kind, why
     elif words:
-        row.status, row.why = f"leak: {words}", _WORDS[words]
+        row.state, row.kind, row.why = "leak", words, _words_why(words, stage, answer_header)
     if stage.counter is not None and metric.unreadable:
-        lost = catalogue.say("counter-lost-rows", rows=count(metric.unreadable, "row"))
-        row.why = f"{row.why}; {_clause(lost)}" if row.why else lost.removesuffix(".")
+        lost = say("counter-lost-rows", rows=count(metric.unreadable, "row"))
+        row.why = f"{row.why} {lost}".strip()
     return row
 
 
-def _clause(sentence: str) -> str:
-    """A catalogue sentence as the second half of a Why: 'The log …' -> 'the log …'."""
-    return sentence[:1].lower() + sentence[1:].removesuffix(".")
+_BLOCK_STATUS = {"no-owner": "status-block-no-owner", "no-output": "status-block-no-output",
+                 "no-rule": "status-block-no-rule"}
 
 
 def _blank(text: str, rules: Rules) -> bool:
@@ -148,17 +158,20 @@ def evaluate_blocks(
             missing_rule=values.text_of(table.cell(cells, "missing_rule")),
             fix=values.text_of(table.cell(cells, "fix")),
         )
-        kind, why = None, ""
+        kind = None
         if _blank(row.owner, rules):
-            kind, why = "no-owner", "nobody owns this block"
+            kind = "no-owner"
         elif _blank(row.output, rules):
-            kind, why = "no-output", "the block has no defined output"
+            kind = "no-output"
         elif row.missing_rule and not _blank(row.missing_rule, rules):
-            kind, why = "no-rule", f"missing rule: {row.missing_rule}"
+            kind = "no-rule"
         if kind:
-            row.status = f"leak: {kind}"
+            row.kind, row.status = kind, say(_BLOCK_STATUS[kind])
+            why = entry(_BLOCK_STATUS[kind]).fix
             leaks.append(
                 Leak(sheet=table.sheet, row=r, stage=block, label=block, kind=kind, why=why)
             )
+        else:
+            row.status = say("status-ok")
         rows.append(row)
     return rows, leaks, []
