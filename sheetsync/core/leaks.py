@@ -49,16 +49,22 @@ def _compile(markers: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Marker, 
 # words that do not change that ("None today", "nothing yet, honestly", "depends on the
 # client").  "nobody moves overdue records" is a sentence with a verb after the
 # marker: a rule written down, not "none".
-_CLAUSES = re.compile(r"\s[-–—]+\s|[–—;,.:()!?]|\s-\s")
+_CLAUSES = re.compile(r"\s[-–—]+\s|[–—;,:()!?]|\.(?:\s|$)")
 _FILLER = frozenset(
     "today yet now right for the moment currently at so far all really here honestly "
     "still though one any it them that this anything of us me".split())
-_LINKS = frozenset("on by with per from according between depending for".split())
+_LINKS = frozenset("on by with per from according between depending for after until"
+                   " till when each every".split())
 
 
 def _answers(rest: str) -> bool:
-    words = rest.split()
-    return not words or words[0] in _LINKS or all(w in _FILLER for w in words)
+    """True when what follows a marker in its clause leaves the marker as the answer:
+    nothing, filler, a link word ("depends on ..."), or one word ("ad-hoc calls")."""
+    words = [w.strip(".'\"") for w in rest.split()]
+    if not words or words[0] in _LINKS:
+        return True
+    meaning = [w for w in words if w and w not in _FILLER]
+    return len(meaning) <= 1
 
 
 def marker_kind(text: str, rules: Rules) -> str | None:
@@ -73,12 +79,14 @@ def marker_kind(text: str, rules: Rules) -> str | None:
     norm = text.casefold().replace("’", "'").replace("‘", "'")
     key = tuple((k, tuple(v)) for k, v in rules.leak_markers.items())
     clauses = [c for c in _CLAUSES.split(norm) if c.strip()]
+    best: tuple[int, str] | None = None          # the longest marker that is an answer
     for marker in _compile(key):
         for clause in clauses:
             for m in marker.pattern.finditer(clause):
-                if _answers(clause[m.end():]):
-                    return marker.kind
-    return None
+                if (best is None or m.end() - m.start() > best[0]) and _answers(
+                        clause[m.end():]):
+                    best = (m.end() - m.start(), marker.kind)
+    return best[1] if best else None
 
 
 def _measurable(metric: Metric) -> bool:
