@@ -103,7 +103,7 @@ def refused_cells(unreadable: Sequence[Finding], table: Table) -> tuple[set[tupl
     """((row, header) of every refused cell, refused cells per field)."""
     key_of = {h: k for k, h in table.headers.items()}
     cells = {(f.row or 0, f.column or "") for f in unreadable if f.sheet == table.sheet}
-    per_field = Counter(key_of.get(c, c) for _, c in cells)
+    per_field = Counter(key_of.get(c, c) for _, c in sorted(cells))   # sorted: same order every run
     return cells, per_field
 
 
