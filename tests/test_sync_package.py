@@ -4,6 +4,7 @@ are linked as Excel links them, and other readers open the result."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -16,10 +17,12 @@ from defusedxml import ElementTree
 from openpyxl import load_workbook
 
 from sheetsync.cli import main
+from sheetsync.workbook import Plan
 
 REPO = Path(__file__).resolve().parents[1]
 JS = REPO / "tests" / "js"
 AS_OF = ["--as-of", "2026-11-16"]
+AS_OF_DATE = dt.date(2026, 11, 16)
 HEAD = leads_grid([])[0]
 EVIDENCE = HEAD.index("Evidence") + 1
 PNG = base64.b64decode(
@@ -246,3 +249,28 @@ def test_a_synced_workbook_opens_in_exceljs_openpyxl_and_calamine(runner, tmp_pa
     with CalamineWorkbook.from_path(str(path)) as book:
         assert book.sheet_names == wb.sheetnames == list(sheets)
         assert book.get_sheet_by_name("Leads").to_python()[0][0] == wb["Leads"]["A1"].value
+
+
+def test_a_sync_reads_the_package_model_once_unless_the_file_changed(runner, tmp_path,
+                                                                     monkeypatch):
+    from sheetsync.backends.xlsx import XlsxFile
+    from sheetsync.backends.xlsx.package import Package
+    from sheetsync.engine import sync_source
+
+    opened: list[str] = []
+    real = Package.open.__func__                          # type: ignore[attr-defined]
+
+    def counting(cls, zf, path):
+        opened.append(path.name)
+        return real(cls, zf, path)
+
+    monkeypatch.setattr(Package, "open", classmethod(counting))
+    path = book(tmp_path / "book.xlsx")
+    assert sync_source(str(path), as_of=AS_OF_DATE).written
+    assert opened == ["book.xlsx"]                        # read once, written with it
+    source = XlsxFile(path)
+    source.read()
+    add_header_picture(path, "Leads")                     # changed after the read
+    opened.clear()
+    source.apply(Plan())
+    assert opened == ["book.xlsx"]                        # so the write reads it again

@@ -9,7 +9,8 @@ relationship is one element inserted before `</Relationships>`, a new sheet one
 
 The API, for every module that needs the package::
 
-    pkg = Package.open(zf, path)            # a zipfile.ZipFile of the workbook
+    pkg = Package.open(zf, path)            # a zipfile.ZipFile of the workbook; read it
+                                            # once a run (XlsxFile hands the reader's on)
     pkg.parts                               # part name -> content type, in zip order
     pkg.sheets                              # sheet name -> worksheet part, in tab order
     pkg.sheet_part("Pipeline")              # "xl/worksheets/sheet1.xml" (None if absent)
@@ -31,6 +32,7 @@ named, typed and linked as Excel does (`xl/comments1.xml`, a relative `Target`, 
 
 from __future__ import annotations
 
+import os
 import posixpath
 import zipfile
 from collections.abc import Iterator
@@ -221,6 +223,16 @@ def _read_xml(zf: zipfile.ZipFile, name: str, path: Path) -> XmlPart:
         raise SourceError(f"{path.name}: {exc}; open it in Excel and save it again") from exc
 
 
+def stamp_of(zf: zipfile.ZipFile) -> tuple[int, int, int] | None:
+    """Which file an open zip is (inode, size, modification time), None when it is not
+    a file: a model read from one stamp describes any later opening with that stamp."""
+    try:
+        st = os.fstat(zf.fp.fileno())                     # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def workbook_part_name(zf: zipfile.ZipFile) -> str:
     """The workbook part: where the package's officeDocument relationship points
     (xl/workbook.xml nearly always, and that when the package does not say)."""
@@ -252,6 +264,7 @@ class Package:
             self._rels[source] = Relationships(source, xml, self._lower)
         self.workbook_name = workbook_name
         self.workbook = WorkbookXml(workbook)
+        self.stamp: tuple[int, int, int] | None = None     # the file it was read from
         self.new_parts: dict[str, bytes | None] = {}
         book_rels = self.rels(workbook_name)
         self.sheets: dict[str, str] = {}
@@ -274,10 +287,12 @@ class Package:
         if book not in zf.NameToInfo:
             raise SourceError(f"{path.name}: has no workbook part; give the .xlsx workbook")
         try:
-            return cls(path, members, types, rels, book, _read_xml(zf, book, path))
+            pkg = cls(path, members, types, rels, book, _read_xml(zf, book, path))
         except (ValueError, IndexError) as exc:
             raise SourceError(f"{path.name}: its package parts are not as Excel writes them"
                               f" ({exc}); open it in Excel and save it again") from exc
+        pkg.stamp = stamp_of(zf)
+        return pkg
 
     # -- reading ---------------------------------------------------------------------------
     def rels(self, source: str) -> Relationships:

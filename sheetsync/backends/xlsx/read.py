@@ -25,23 +25,25 @@ from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
 
 
-def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None) -> RawWorkbook:
+def read_workbook(path: Path, wanted: Callable[[str], bool] | None = None,
+                  keep: Callable[[Package], None] | None = None) -> RawWorkbook:
     """The sheets of `path` that `wanted` accepts (all when None), as grids from A1.
 
     Hidden and very hidden sheets are read like the others.  Raises SourceError with
     one line naming the file when it is not a workbook that can be read safely.
     """
-    return _finish(_prepare(Path(path), wanted))
+    return _finish(_prepare(Path(path), wanted, keep))
 
 
-def begin_reading(path: Path, wanted: Callable[[str], bool] | None = None) -> Reading:
+def begin_reading(path: Path, wanted: Callable[[str], bool] | None = None,
+                  keep: Callable[[Package], None] | None = None) -> Reading:
     """The same read, with the calamine part on a helper thread.
 
     The safety checks and the scan run here, first: they are what makes it safe to let
     calamine allocate a sheet.  calamine builds a sheet without holding the GIL, which
     is most of a big read, so the caller's own work runs beside it.
     """
-    prepared = _prepare(Path(path), wanted)
+    prepared = _prepare(Path(path), wanted, keep)
     return Reading(lambda: _finish(prepared))
 
 
@@ -54,10 +56,15 @@ class _Prepared:
     scans: dict[str, SheetScan]
 
 
-def _prepare(path: Path, wanted: Callable[[str], bool] | None) -> _Prepared:
+def _prepare(path: Path, wanted: Callable[[str], bool] | None,
+             keep: Callable[[Package], None] | None = None) -> _Prepared:
+    """The checks, the package model (handed to `keep`: a sync writes with it) and the
+    scan of each wanted sheet."""
     zf = open_package(path)
     try:
         pkg = Package.open(zf, path)
+        if keep is not None:
+            keep(pkg)
         scans: dict[str, SheetScan] = {}
         for name, part in pkg.sheets.items():
             if (wanted is None or wanted(name)) and part in zf.NameToInfo:

@@ -21,7 +21,7 @@ from sheetsync.backends.xlsx.charts import place_charts
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.furniture import cf_xml
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
-from sheetsync.backends.xlsx.package import Package
+from sheetsync.backends.xlsx.package import Package, stamp_of
 from sheetsync.backends.xlsx.render import GeneratedXml, render
 from sheetsync.backends.xlsx.sheetxml import Buffer, Cell, SheetXml, col_letters
 from sheetsync.backends.xlsx.styles import Styles
@@ -54,8 +54,11 @@ class Book:
         return self.pkg.date1904
 
     @classmethod
-    def open(cls, zf: zipfile.ZipFile, path: Path) -> Book:
-        pkg = Package.open(zf, path)
+    def open(cls, zf: zipfile.ZipFile, path: Path, pkg: Package | None = None) -> Book:
+        """The book of the open zip `zf`: with `pkg`, the model the read made of this
+        very file (read again if the file is no longer the one it was read from)."""
+        if pkg is None or pkg.stamp is None or pkg.stamp != stamp_of(zf):
+            pkg = Package.open(zf, path)
         styles = pkg.styles_part
         if styles is None:
             raise WriteError(f"{path.name}: has no styles part; open and save it in Excel first")
@@ -181,7 +184,8 @@ def print_titles(sheet: GeneratedSheet) -> str:
     return f"{quoted}!$1:${sheet.header_rows}"
 
 
-def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
+def apply_plan(path: Path, plan: Plan, *, force: bool = False,
+               package: Package | None = None) -> None:
     """Write `plan` into the workbook at `path`, all or nothing.
 
     Work is ordered so the deflater's helper thread has something to do while this
@@ -195,7 +199,7 @@ def apply_plan(path: Path, plan: Plan, *, force: bool = False) -> None:
     refuse_if_open(path, force)
     with Deflater() as deflater, zipfile.ZipFile(path) as zf:
         parts = _Parts(deflater)
-        book = Book.open(zf, path)
+        book = Book.open(zf, path, package)
         pkg = book.pkg
         for generated in plan.generated:
             part = pkg.sheet_part(generated.name)
