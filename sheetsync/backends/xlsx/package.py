@@ -43,6 +43,7 @@ from xml.sax.saxutils import quoteattr
 from sheetsync.backends.xlsx.opc import (
     CONTENT_TYPES,
     CT,
+    CT_NS,
     DEFAULT_EXTENSIONS,
     PACKAGE_RELS,
     PKG_REL_NS,
@@ -278,9 +279,8 @@ class Package:
         """Read the package's model from an open zip (SourceError when it is unreadable)."""
         members = [i.filename for i in zf.infolist()]
         types = (_read_xml(zf, CONTENT_TYPES, path) if CONTENT_TYPES in zf.NameToInfo
-                 else XmlPart.parse(CONTENT_TYPES, XML_DECLARATION.encode() +
-                                    b'<Types xmlns="http://schemas.openxmlformats.org/package'
-                                    b'/2006/content-types"></Types>'))
+                 else XmlPart.parse(CONTENT_TYPES, (f'{XML_DECLARATION}<Types xmlns="{CT_NS}">'
+                                                    "</Types>").encode()))
         rels = {n: _read_xml(zf, n, path) for n in members
                 if n.lower().endswith(".rels") and not n.endswith("/")}
         book = workbook_part_name(zf)

@@ -20,14 +20,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 
+from sheetsync.backends.xlsx.opc import MAIN_NS, REL_NS
 from sheetsync.backends.xlsx.sheetxml import Cell, col_letters, text_cell
 from sheetsync.backends.xlsx.styles import Styles
 from sheetsync.backends.xlsx.xmltext import attr_xml, plain, text_xml
 from sheetsync.formats import serial
 from sheetsync.workbook import CellWrite, Format, GeneratedSheet, PlainRows, Row
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ROWS_PER_CHUNK = 2000
 # Cell templates of a block column: the row number, then the value, go in at %s.
 _TEXT_CELL = ('<c r="{letters}%s"{style} t="inlineStr"><is><t xml:space="preserve">%s'
