@@ -6,8 +6,8 @@ those few bytes, so patching them never touches the (possibly huge) sheetData.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
+from sheetsync.backends.xlsx.xmltext import escape
 from sheetsync.workbook import column_letter, column_number
 
 # Elements that follow <conditionalFormatting> in CT_Worksheet, in schema order.

@@ -38,7 +38,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from sheetsync.backends.xlsx.opc import (
     CONTENT_TYPES,
@@ -56,6 +55,7 @@ from sheetsync.backends.xlsx.opc import (
     resolve,
 )
 from sheetsync.backends.xlsx.workbookxml import WorkbookXml
+from sheetsync.backends.xlsx.xmltext import quoted
 from sheetsync.errors import SourceError
 
 WORKBOOK = "xl/workbook.xml"
@@ -156,7 +156,7 @@ class Relationships:
         """The .rels part: the original with the new relationships added before its end."""
         pre = self.xml.prefix(self.xml.root) if self.xml is not None else ""
         new = "".join(f'<{pre}Relationship Id="{r.rid}" Type="{r.reltype}"'
-                      f" Target={quoteattr(r.target)}/>" for r in self._added)
+                      f" Target={quoted(r.target)}/>" for r in self._added)
         if self.xml is None:
             return (f'{XML_DECLARATION}<Relationships xmlns="{PKG_REL_NS}">{new}'
                     "</Relationships>").encode()
@@ -197,13 +197,13 @@ class ContentTypes:
         element = self.xml.prefix(self.xml.root)
         if ext not in self.defaults and DEFAULT_EXTENSIONS.get(ext) == content_type:
             self.defaults[ext] = content_type
-            self.xml.append_child(self.xml.root, f"<{element}Default Extension={quoteattr(ext)}"
-                                  f" ContentType={quoteattr(content_type)}/>")
+            self.xml.append_child(self.xml.root, f"<{element}Default Extension={quoted(ext)}"
+                                  f" ContentType={quoted(content_type)}/>")
             return
         self.remove(part)
         self.overrides[part.lower()] = content_type
         self.xml.append_child(self.xml.root, f'<{element}Override PartName="/{part}"'
-                              f" ContentType={quoteattr(content_type)}/>")
+                              f" ContentType={quoted(content_type)}/>")
 
     def remove(self, part: str) -> None:
         """Forget `part`'s Override, if it has one."""

@@ -5,9 +5,9 @@ name such as a sheet's print titles), each written into the original bytes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.xlsx.opc import REL_NS, Element, XmlPart
+from sheetsync.backends.xlsx.xmltext import escape, quoted
 
 TRUE_WORDS = {"1", "true", "on"}
 # CT_Workbook children that come before <definedNames>, last first.
@@ -60,7 +60,7 @@ class WorkbookXml:
         self.sheets.append(entry)
         bound = [p for p, ns in self.xml.namespaces.items() if ns == self.rel_ns and p]
         attr = f'{bound[0]}:id="{rid}"' if bound else f'xmlns:r="{self.rel_ns}" r:id="{rid}"'
-        self.xml.append_child(sheets, f"<{self.xml.prefix(sheets)}sheet name={quoteattr(name)}"
+        self.xml.append_child(sheets, f"<{self.xml.prefix(sheets)}sheet name={quoted(name)}"
                               f' sheetId="{entry.sheet_id}" {attr}/>')
         return entry
 
@@ -70,7 +70,7 @@ class WorkbookXml:
         local_id = None if sheet is None else str(self.index(sheet))
         pre = self.xml.prefix(self.xml.root)
         scope = "" if local_id is None else f' localSheetId="{local_id}"'
-        element = (f"<{pre}definedName name={quoteattr(name)}{scope}>{escape(value)}"
+        element = (f"<{pre}definedName name={quoted(name)}{scope}>{escape(value)}"
                    f"</{pre}definedName>")
         holder = self.xml.first("definedNames")
         for el in self.xml.children(holder, "definedName") if holder is not None else []:

@@ -9,7 +9,6 @@ usual answer (no) costs nothing per cell.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -17,6 +16,20 @@ _ATTR_SPECIAL = re.compile("[&<>\"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 _ATTR_ENTITIES = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 _CONTROL = bytes(range(32)).translate(None, b"\t\n\r")    # not in XML 1.0
 _ATTR_CONTROL = bytes(range(32))                          # ...or folded in an attribute
+
+
+def escape(value: str, entities: dict[str, str] | None = None) -> str:
+    """&, < and > (and any `entities`) as XML writes them: xml.sax.saxutils.escape,
+    without importing xml.sax (which pulls in urllib: 14 ms at every start)."""
+    value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for ch, entity in (entities or {}).items():
+        value = value.replace(ch, entity)
+    return value
+
+
+def quoted(value: str) -> str:
+    """`value` as a double-quoted XML attribute, quotes included."""
+    return f'"{attr_xml(value)}"'
 
 
 def xml_chars(value: str) -> str:
