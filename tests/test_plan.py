@@ -41,7 +41,7 @@ def test_pipeline_owned_columns_by_header(rules, seed_book):
     assert pipe.cells[(row, 5)].value == "Fix this week"
     assert pipe.cells[(row, 4)].value is None
     assert "Nothing is written here yet" in pipe.cells[(row, 6)].value
-    assert {h.tone for h in pipe.highlights} == {"leak", "fix", "below"}
+    assert {h.tone for h in pipe.highlights} == {"leak", "fix", "below", "finding"}  # + legend
     assert all(h.key_col == 5 for h in pipe.highlights)
 
 

@@ -547,6 +547,17 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("columns-ignored", "Columns ignored: {names}."),
     Entry("column-ignored-nearest", "{header} (nearest: {nearest})"),
     Entry("sheets-skipped", "Sheets not read: {names}."),
+    # --- The legend under the Pipeline table (core/legend.py): each colour, each Status word
+    Entry("legend-title-status", "Legend:", level="note"),
+    Entry("legend-title", "What the colours and the words in Status mean:", level="note"),
+    Entry("legend-colour-fix", "Orange:", level="note"),
+    Entry("legend-colour-leak", "Pink:", level="note"),
+    Entry("legend-colour-below", "Lavender:", level="note"),
+    Entry("legend-colour-none", "No colour:", level="note"),
+    Entry("legend-colour-finding", "Pale yellow, on the Leads sheet:", level="note"),
+    Entry("legend-finding-word", "Leads sheet:", level="note"),
+    Entry("legend-finding", "a lead whose Check cell lists something to fix; the colour goes"
+          " once it is fixed.", level="note"),
 )
 
 

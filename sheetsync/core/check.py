@@ -51,6 +51,7 @@ class Checked:
     leads: list[Lead]
     history: Grid | None
     history_name: str = HISTORY        # the workbook's own (an older workbook's: "History")
+    pipeline_grid: Grid | None = None  # the whole Pipeline sheet (the legend looks below it)
 
 
 def _pipeline_table(raw: RawWorkbook, rules: Rules) -> Table:
@@ -239,6 +240,7 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         result=result,
         rules=rules,
         pipeline=pipeline,
+        pipeline_grid=raw.sheets.get(pipeline.sheet),
         blocks=blocks_table,
         leads_table=leads_table,
         leads=leads,

@@ -13,6 +13,7 @@ from collections import defaultdict
 from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
 from sheetsync.core.diff import same
+from sheetsync.core.legend import legend
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
@@ -49,11 +50,18 @@ def pipeline_patch(checked: Checked) -> SheetPatch:
         patch.cells[(row.row, cols["status"])] = CellWrite(row.status)
         patch.cells[(row.row, cols["why"])] = CellWrite(row.why or None, wrap=True)
     first = min(t.columns.values())
-    span = (t.header_row + 1, _last_row(t), first, cols["why"], cols["status"])
+    guide = legend(t, checked.pipeline_grid, [row.row for row in checked.result.pipeline],
+                   cols["status"], cols["why"])
+    last = _last_row(t)
+    if guide is not None:
+        patch.cells.update(guide.cells)
+        last = guide.first_row - 2              # the table's colours stop above the legend
+    span = (t.header_row + 1, last, first, cols["why"], cols["status"])
     patch.highlights = [
         Highlight(*span, tone="fix", match="prefix", text=say("status-fix-this-week")),
         Highlight(*span, tone="leak", match="prefix", text=say("status-leak")),
         Highlight(*span, tone="below", match="prefix", text=say("status-below-target")),
+        *(guide.highlights if guide is not None else []),
     ]
     return patch
 
