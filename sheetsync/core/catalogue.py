@@ -556,8 +556,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("legend-colour-none", "No colour:", level="note"),
     Entry("legend-colour-finding", "Pale yellow, on the Leads sheet:", level="note"),
     Entry("legend-finding-word", "Leads sheet:", level="note"),
-    Entry("legend-finding", "a lead whose Check cell lists something to fix; the colour goes"
-          " once it is fixed.", level="note"),
+    Entry("legend-finding", "a lead with something to fix in its Check cell.", level="note"),
 )
 
 
