@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
+import zipfile
 
 import pytest
+from defusedxml import ElementTree
 
 from sheetsync.backends.gsheets.cells import TONES as SHEETS_TONES
 from sheetsync.backends.gsheets.cells import cell_data
@@ -25,11 +27,11 @@ BUILTIN = {1: "0", 3: "#,##0", 9: "0%"}
 
 def excel_code(styles: Styles, index: int) -> str:
     """The number-format code of cellXfs[index] in `styles`."""
-    xf = re.findall(r"<xf [^>]*?>", styles.text.split("<cellXfs", 1)[1])[index]
+    xf = re.findall(r"<xf [^>]*?>", styles.xml.decode().split("<cellXfs", 1)[1])[index]
     num = int(re.search(r'numFmtId="(\d+)"', xf).group(1))   # type: ignore[union-attr]
     if num in BUILTIN:
         return BUILTIN[num]
-    found = re.search(rf'numFmtId="{num}" formatCode="([^"]*)"', styles.text)
+    found = re.search(rf'numFmtId="{num}" formatCode="([^"]*)"', styles.xml.decode())
     assert found is not None
     return found.group(1)
 
@@ -59,10 +61,54 @@ def test_tones_are_one_colour_in_both_backends() -> None:
         assert (back, sheets_bold) == (rgb, bold)
         styles = Styles(STYLES)
         styles.dxf(tone)
-        assert f'rgb="FF{rgb}"' in styles.text
+        assert f'rgb="FF{rgb}"' in styles.xml.decode()
 
 
 def test_serial_dates_count_from_one_epoch() -> None:
     assert serial(dt.date(1900, 3, 1)) == 61
     assert serial(dt.date(1904, 1, 2), date1904=True) == 1
     assert serial(dt.datetime(2026, 11, 16, 12)) == serial(dt.date(2026, 11, 16)) + 0.5
+
+
+def corpus_styles() -> list[tuple[str, bytes]]:
+    from test_package import corpus_packages
+
+    out = []
+    for path in corpus_packages():
+        with zipfile.ZipFile(path) as zf:
+            from sheetsync.backends.xlsx.package import Package
+
+            part = Package.open(zf, path).styles_part
+            if part is not None:
+                out.append((path.name, zf.read(part)))
+    return out
+
+
+def test_styles_are_added_to_every_corpus_styles_part() -> None:
+    """Excel's, LibreOffice's and other writers' styles.xml: the lists grow, their counts
+    follow, every style written before is kept as it was, and a second look finds ours."""
+    found = corpus_styles()
+    if not found:
+        pytest.skip("corpus not found")
+    for name, data in found:
+        styles = Styles(data)
+        picked = (styles.xf("percent", bold=True, wrap=True), styles.xf("date"),
+                  styles.dxf("leak"), styles.dxf("fix"))
+        out = styles.xml
+        root = ElementTree.fromstring(out)
+        for tag in ("numFmts", "fonts", "cellXfs", "dxfs"):
+            block = root.find(f"{{*}}{tag}")
+            assert block is not None, (name, tag)
+            if block.get("count") is not None:
+                assert int(block.get("count", "")) == len(block), (name, tag)
+        again = Styles(out)
+        assert (again.xf("percent", bold=True, wrap=True), again.xf("date"),
+                again.dxf("leak"), again.dxf("fix")) == picked, name
+        assert again.xml == out, name
+        before = ElementTree.fromstring(data)
+        for tag in ("fonts", "cellXfs", "dxfs", "numFmts"):
+            old = before.find(f"{{*}}{tag}")
+            new = root.find(f"{{*}}{tag}")
+            if old is not None and new is not None:
+                assert [ElementTree.tostring(e) for e in old] == \
+                    [ElementTree.tostring(e) for e in new][: len(old)], (name, tag)

@@ -226,6 +226,41 @@ class XmlPart:
         qname = head.split(None, 1)[0].rstrip("/>")
         return qname.partition(":")[0] + ":" if ":" in qname else ""
 
+    def start_tag(self, el: Element, **attrs: str) -> str:
+        """`el`'s start tag as written, with `attrs` set (values XML-ready): replaced where
+        the tag has them, added before its end where it does not."""
+        tag = self.data[el.start: el.inner].decode("utf-8")
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        i = 1
+        while i < end and not tag[i].isspace():              # the element's name
+            i += 1
+        todo = dict(attrs)
+        out = [tag[:i]]
+        while i < end:
+            j = i
+            while j < end and tag[j].isspace():
+                j += 1
+            k = tag.find("=", j)
+            if j >= end or k < 0:
+                break
+            name = tag[j:k].strip()
+            q = k + 1
+            while tag[q].isspace():
+                q += 1
+            close = tag.index(tag[q], q + 1)                 # the matching quote
+            if name in todo:
+                out.append(f'{tag[i:q]}"{todo.pop(name)}"')
+            else:
+                out.append(tag[i: close + 1])
+            i = close + 1
+        out.append("".join(f' {name}="{value}"' for name, value in todo.items()))
+        out.append(tag[i:])
+        return "".join(out)
+
+    def raw(self, el: Element) -> str:
+        """`el` as written, start tag to end tag."""
+        return self.data[el.start: el.end].decode("utf-8")
+
     # -- edits: each replaces one byte span of the original ------------------------------
     def insert(self, at: int, xml: str) -> None:
         self._edits.append((at, at, xml))
