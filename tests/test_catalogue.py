@@ -118,7 +118,8 @@ def test_unknown_ids_raise():
 
 def test_finding_is_shaped_like_a_finding():
     f = catalogue.finding("next-action-overdue", sheet="Leads", row=9, column="Next action date",
-                          lead="Ada", late=plural(2, "day"))
+                          lead="Ada", late=plural(2, "day"),
+                          action="call back")
     assert f["rule"] == "next-action-overdue" and f["severity"] == "error"
     assert "Ada" in str(f["message"]) and "2 days" in str(f["message"])
     assert set(f) == {"sheet", "row", "column", "rule", "message", "fix", "severity"}

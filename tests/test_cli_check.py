@@ -128,7 +128,7 @@ def test_sync_writes_owned_cells_and_second_sync_changes_nothing(runner, tmp_pat
     assert "Nothing is written here yet" in pipe.cell(rows["Input source #2"], 6).value
     leads_ws = wb["Leads"]
     check_col = [c.value for c in leads_ws[1]].index("Check") + 1
-    assert "without Evidence" in leads_ws.cell(8, check_col).value
+    assert "Evidence is empty" in leads_ws.cell(8, check_col).value
     assert leads_ws.cell(2, check_col).value in (None, "")
     assert {"Metrics", "Findings", "Review", "Weekly history"} <= set(wb.sheetnames)
 

@@ -61,7 +61,7 @@ def test_leads_check_column_cleared_when_fine_and_noted_when_not(rules):
     leads = next(p for p in plan_for(raw, rules).patches if p.sheet == "Leads")
     check_col = leads_grid([])[0].index("Check") + 1
     assert leads.cells[(2, check_col)].value is None            # fine now: cleared
-    assert "without Evidence" in leads.cells[(3, check_col)].value
+    assert "Evidence is empty" in leads.cells[(3, check_col)].value
     assert (4, check_col) not in leads.cells                    # fine and already blank
     evidence_col = leads_grid([])[0].index("Evidence") + 1
     assert leads.notes[(3, evidence_col)].startswith(NOTE_PREFIX)
@@ -83,7 +83,7 @@ def test_findings_sheet_links_each_finding_to_its_cell(rules):
     findings = next(g for g in plan_for(raw, rules).generated if g.name == "Findings")
     evidence_col = leads_grid([])[0].index("Evidence") + 1
     letter = chr(64 + evidence_col)
-    row = next(r for r in findings.cell_rows()[1:] if r[4].value == "decision-needs-evidence")
+    row = next(r for r in findings.cell_rows()[1:] if r[3].value == "Evidence")
     assert row[0].link == f"'Leads'!{letter}2"
 
 

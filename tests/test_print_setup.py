@@ -73,7 +73,7 @@ def test_generated_sheet_headers_fit_their_columns(synced, name):
 
 def test_long_text_wraps_in_a_taller_row(synced):
     ws = load_workbook(synced)["Findings"]
-    message = [c.value for c in ws[1]].index("Message") + 1
+    message = [c.value for c in ws[1]].index("What is wrong") + 1
     longest = max(range(2, ws.max_row + 1), key=lambda r: len(ws.cell(r, message).value or ""))
     cell = ws.cell(longest, message)
     assert len(cell.value) > ws.column_dimensions[cell.column_letter].width

@@ -67,7 +67,7 @@ def test_a_change_rewrites_the_stale_sheets_unread_as_a_full_sync_writes_them(
     assert reads == [{"Pipeline", "Leads", "Metrics", "Weekly history"}]
     assert "(Findings and Review rewritten)" in out
     findings = _sheet(synced, "Findings")
-    assert any("overdue by 3 days" in str(row[6]) for row in findings[1:])
+    assert any("was due 3 days ago" in str(row[5]) for row in findings[1:])
     # The same as a sync that reads every sheet up front, fingerprints or not.
     from sheetsync.backends.xlsx import XlsxFile
 

@@ -30,7 +30,7 @@ def test_the_faulty_cell_gets_a_note(runner, tmp_path):
     ws = load_workbook(path)["Leads"]
     note = ws.cell(3, EVIDENCE).comment
     assert note is not None and note.text.startswith("sheetsync: ")
-    assert "without Evidence" in note.text and note.author == "sheetsync"
+    assert "Evidence is empty" in note.text and note.author == "sheetsync"
     assert "eight grand" in ws.cell(3, BUDGET).comment.text
     assert ws.cell(2, EVIDENCE).comment is None                 # the clean lead: no note
 
@@ -63,7 +63,7 @@ def test_operator_comments_are_left_alone(runner, tmp_path):
     assert after == before
     ws = load_workbook(path)["Leads"]
     assert ws["B2"].comment.text == "call back on Friday"
-    assert "without Evidence" in ws.cell(3, HEAD.index("Check") + 1).value
+    assert "Evidence is empty" in ws.cell(3, HEAD.index("Check") + 1).value
 
 
 @pytest.mark.libreoffice
@@ -79,4 +79,4 @@ def test_libreoffice_opens_a_workbook_with_notes(runner, tmp_path):
                           capture_output=True, timeout=180)
     assert done.returncode == 0, done.stderr
     again = load_workbook(tmp_path / "out" / "book.xlsx")["Leads"]
-    assert "without Evidence" in again.cell(3, EVIDENCE).comment.text
+    assert "Evidence is empty" in again.cell(3, EVIDENCE).comment.text

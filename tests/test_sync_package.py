@@ -152,7 +152,7 @@ def test_a_header_picture_keeps_its_drawing_byte_for_byte_beside_the_notes(
         parts = members(path)
         assert parts[HF_PART] == HF_VML
         assert parts["xl/media/logo9.png"] == PNG
-        assert "without Evidence" in note_on_the_faulty_cell(path)
+        assert "Evidence is empty" in note_on_the_faulty_cell(path)
     sheet = parts[sheet_part(parts, "Leads")]
     assert sheet.count(b"<legacyDrawing ") == 1 and b"<legacyDrawingHF " in sheet
     assert sheet.index(b"<legacyDrawing ") < sheet.index(b"<legacyDrawingHF ")
@@ -184,7 +184,7 @@ def test_a_workbook_spelt_otherwise_syncs(runner, tmp_path, spell):
     sync(runner, path)
     wb = load_workbook(path)
     assert {"Metrics", "Findings"} <= set(wb.sheetnames)
-    assert "without Evidence" in note_on_the_faulty_cell(path)
+    assert "Evidence is empty" in note_on_the_faulty_cell(path)
     sync(runner, path)                                    # and again, on its own output
 
 

@@ -33,7 +33,7 @@ Level = Literal["to-fix", "check", "note"]
 SEVERITY: dict[str, Literal["error", "warning", "info"]] = {
     "to-fix": "error", "check": "warning", "note": "info",
 }
-LEVEL_WORDS: dict[str, str] = {"error": "to fix", "warning": "check", "info": "note"}
+LEVEL_WORDS: dict[str, str] = {"error": "To fix", "warning": "Check", "info": "Note"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,148 +65,153 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry(
         "unreadable-value",
         "{lead}: {column} {problem}.",
-        "Type {column} the way the column expects, for example {example}.",
+        "Type {column} as {example}.",
     ),
     Entry(
         "leads-header-missing",
         "The lead log has no header row sheetsync recognises.",
-        "Put column names such as Lead, Source, Date in and Decision in one row.",
+        "Type the column names in the first row of the Leads sheet, for example Lead, Source,"
+        " Date in and Decision.",
     ),
     # --- Research → qualification ------------------------------------------------------
     Entry(
         "research-incomplete",
-        "{lead} has a Decision but its research is missing {names}.",
-        "Fill in {names} before routing the lead, or clear the Decision.",
+        "{lead} has a Decision but no {names} yet.",
+        "Fill in {names}: the research behind the Decision.",
     ),
     # --- Qualification → outreach ------------------------------------------------------
     Entry(
         "decision-needs-reason",
-        "{lead} is marked {decision} without {column}.",
-        "Write the {column_lower} behind the decision in one line.",
+        "{lead} is marked {decision} but {column} is empty.",
+        "Write in {column} why, for example “{example}”.",
     ),
     Entry(
         "decision-needs-evidence",
-        "{lead} is marked {decision} without {column}.",
-        "Write the {column_lower} behind the decision in one line.",
+        "{lead} is marked {decision} but {column} is empty.",
+        "Write in {column} what you saw, for example “asked for a quote on LinkedIn, 3 Nov”.",
     ),
     Entry(
         "decision-needs-field",
-        "{lead} is marked {decision} without {column}.",
-        "Write the {column_lower} behind the decision in one line.",
+        "{lead} is marked {decision} but {column} is empty.",
+        "Write {column} in one line.",
     ),
     Entry(
         "below-budget-minimum",
-        "{lead} is pursued with a budget of {budget}, under the {minimum} minimum.",
-        "Move it to nurture or skip, or change the budget minimum on the Rules sheet.",
+        "{lead} is pursued with a budget of {budget}, under your {minimum} minimum.",
+        "Change Decision to nurture (or lower Budget minimum on the Rules sheet if {minimum} is"
+        " too high).",
         "check",
     ),
     Entry(
         "no-decision-maker",
         "{lead} is pursued but the contact is not the decision maker.",
-        "Find the decision maker before the call, or nurture the lead.",
+        "Find the decision maker and write their yes in Decision maker, or change Decision to"
+        " nurture.",
         "check",
     ),
     Entry(
         "timeline-too-long",
-        "{lead} is pursued with a {timeline}-day timeline, over the {maximum} days"
-        " the rules allow.",
-        "Nurture it until the timeline fits your delivery capacity.",
+        "{lead} is pursued with a {timeline}-day timeline, longer than the {maximum}"
+        " days on your Rules sheet.",
+        "Change Decision to nurture until the timeline fits.",
         "check",
     ),
     Entry(
         "problem-not-fit",
-        "{lead} is pursued but its problem does not match your offer.",
-        "Skip or nurture it, or add the problem to the offer keywords on the Rules sheet.",
+        "{lead} is pursued but the problem does not match your offer.",
+        "Change Decision to nurture or skip (or add the problem to Offer problem keywords on"
+        " the Rules sheet).",
         "check",
     ),
     # --- Outreach ------------------------------------------------------------------------
     Entry(
         "outreach-not-pursued",
-        "{lead} was contacted but its Decision is {decision}, not pursue.",
-        "Route the lead to pursue with a reason first, or stop contacting it.",
+        "{lead} is marked {decision}, not pursue, but a next touch is scheduled.",
+        "Clear the Next touch date: only pursued leads get follow-ups.",
     ),
     Entry(
         "outreach-without-evidence",
-        "{lead} was contacted without an evidence note.",
-        "Write the evidence the message rests on.",
+        "{lead} was contacted but Evidence is empty.",
+        "Write in Evidence what the message rested on, for example “hiring two support"
+        " agents, seen 3 Nov”.",
     ),
     Entry(
         "outreach-needs-approval",
         "{lead} is high-value or sensitive and was contacted without approval.",
-        "Have a person review it and write their name in Approved by.",
+        "Have someone review it and write their name in Approved by.",
     ),
     # --- Follow-up -----------------------------------------------------------------------
     Entry(
         "touch-after-stop-reply",
-        "{lead} replied {reply} but a next touch is still scheduled.",
-        "Clear the Next touch date and stop the sequence.",
+        "{lead} replied {reply}, but a next touch is still scheduled.",
+        "Clear the Next touch date.",
     ),
     Entry(
         "sent-needs-next-touch-date",
-        "{lead} was contacted but has no {column}.",
-        "Set the {column_lower} now, before the lead goes quiet.",
+        "{lead} was contacted but {column} is empty.",
+        "Write {column}, for example {example}.",
     ),
     Entry(
         "sent-needs-stop-condition",
-        "{lead} was contacted but has no {column}.",
-        "Set the {column_lower} now, before the lead goes quiet.",
+        "{lead} was contacted but {column} is empty.",
+        "Write {column}, for example “stop after 3 touches or any no”.",
     ),
     Entry(
         "sent-needs-field",
-        "{lead} was contacted but has no {column}.",
-        "Set the {column_lower} now, before the lead goes quiet.",
+        "{lead} was contacted but {column} is empty.",
+        "Write {column}, in one line.",
     ),
     Entry(
         "next-touch-outside-window",
         "{lead}'s next touch is more than {window} days after the message.",
-        "Bring the next touch within {window} days of sending.",
+        "Move Next touch date to {latest} or earlier.",
         "check",
     ),
     # --- CRM hygiene ---------------------------------------------------------------------
     Entry(
         "closed-without-date",
-        "{lead} is {stage} but has no Closed date, so no rate can count it.",
-        "Write the date the deal was won or lost.",
+        "{lead} is {stage} but Closed date is empty, so no rate can count it.",
+        "Write the date the deal was {stage} in Closed date, for example {example}.",
     ),
     Entry(
         "won-without-deal-size",
-        "{lead} is won but has no Deal size.",
-        "Write the signed amount.",
+        "{lead} is won but Deal size is empty.",
+        "Write the signed amount in Deal size, for example {example}.",
     ),
     Entry(
         "closed-before-date-in",
-        "{lead} closed before it came in.",
-        "Check the Date in and Closed date.",
+        "{lead}'s Closed date is before its Date in.",
+        "Correct the Closed date: it is the day the deal was won or lost.",
     ),
     Entry(
         "open-lead-needs-stage",
-        "{lead} is open but has no {column}.",
-        "Write the {column_lower} so the next person knows what happens next.",
+        "{lead} is open but {column} is empty.",
+        "Write {column}, for example qualified or proposal.",
     ),
     Entry(
         "open-lead-needs-last-action",
-        "{lead} is open but has no {column}.",
-        "Write the {column_lower} so the next person knows what happens next.",
+        "{lead} is open but {column} is empty.",
+        "Write {column}, for example “call on 3 Nov”.",
     ),
     Entry(
         "open-lead-needs-next-action",
-        "{lead} is open but has no {column}.",
-        "Write the {column_lower} so the next person knows what happens next.",
+        "{lead} is open but {column} is empty.",
+        "Write {column}, for example “send the proposal”.",
     ),
     Entry(
         "open-lead-needs-next-action-date",
-        "{lead} is open but has no {column}.",
-        "Write the {column_lower} so the next person knows what happens next.",
+        "{lead} is open but {column} is empty.",
+        "Write {column}, for example {example}.",
     ),
     Entry(
         "open-lead-needs-field",
-        "{lead} is open but has no {column}.",
-        "Write the {column_lower} so the next person knows what happens next.",
+        "{lead} is open but {column} is empty.",
+        "Write {column}, in one line.",
     ),
     Entry(
         "next-action-overdue",
-        "{lead}'s next action is overdue by {late}.",
-        "Do it, or move the date and say why in Note.",
+        "{lead}'s next action (“{action}”) was due {late} ago.",
+        "Do it and write the new date in Next action date (or move the date if it can wait).",
     ),
     # --- The worksheet, the blocks map and the Rules sheet -----------------------------
     Entry(

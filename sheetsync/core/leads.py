@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple, get_type_hints
 
@@ -23,6 +24,7 @@ from sheetsync.core import dates, values
 from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
+from sheetsync.core.text import day
 from sheetsync.core.timelines import parse_timeline
 from sheetsync.workbook import Value
 
@@ -259,8 +261,14 @@ def lead_name(table: Table, cells: Sequence[Value], row: int) -> str:
 def _unreadable(table: Table, key: str, index: int, why: str) -> Finding:
     header = table.headers.get(key, key)
     row, cells = table.rows[index]
+    example = _EXAMPLES.get(key, "the words the column uses")
+    problem, said, instead = why.partition("; write it as ")
+    if said:               # the reader said how to write it: say that once, in the fix
+        example = _ISO.sub(lambda m: day(dt.date.fromisoformat(m[0])), instead)
     return found(
         "unreadable-value", sheet=table.sheet, row=row, column=header,
-        lead=lead_name(table, cells, row), problem=why,
-        example=_EXAMPLES.get(key, "the words the column uses"),
+        lead=lead_name(table, cells, row), problem=problem, example=example,
     )
+
+
+_ISO = re.compile(r"\b\d{4}-\d\d-\d\d\b")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sheetsync.core.catalogue import plural, say
+from sheetsync.core.catalogue import LEVEL_WORDS, plural, say
 from sheetsync.core.charts import history_charts
 from sheetsync.core.coaching import coaching_lines, likely_range
 from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
@@ -111,7 +111,7 @@ def _likely(metric: Metric, noun: tuple[str, str]) -> str:
 
 
 FINDING_FORMATS: tuple[Format, ...] = ("text", "text", "integer", "text", "text", "text",
-                                       "text", "text")
+                                       "text")
 
 
 def findings_sheet(checked: Checked) -> GeneratedSheet:
@@ -137,10 +137,12 @@ def findings_sheet(checked: Checked) -> GeneratedSheet:
             ref = f"{column_letter(cols.get((sheet, f.column or ''), 1))}{r}"
             where = f"{sheet}!{ref}"
             add_link(f"'{sheet}'!{ref}")
-        add_row((where, sheet, r, f.column, f.rule, f.severity, f.message, f.fix))
-    head = _heads("Where", "Sheet", "Row", "Column", "Rule", "Severity", "Message", "Fix")
+        add_row((where, sheet, r, f.column, LEVEL_WORDS[f.severity], f.message, f.fix))
+    # The rule id is for scripts (JSON); the sheet says how much it matters in words.
+    head = _heads("Where", "Sheet", "Row", "Column", "How urgent", "What is wrong",
+                  "The edit that clears it")
     return _fitted(GeneratedSheet("Findings", [head, PlainRows(FINDING_FORMATS, rows, links)]),
-                   [16, 10, 6, 18, 26, 11, 50, 44])
+                   [16, 10, 6, 18, 11, 50, 44])
 
 
 LEAD_FORMATS: tuple[Format, ...] = ("integer", "text", "text", "text")

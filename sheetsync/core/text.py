@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Metric
 from sheetsync.core.rules import Rules
+
+
+def day(d: dt.date) -> str:
+    """A date as people write it: 13 Nov 2026 (never 2026-11-13, never a week number)."""
+    return f"{d.day} {d:%b %Y}"
 
 
 def pct(x: float | None) -> str:

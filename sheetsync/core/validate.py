@@ -19,7 +19,7 @@ from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Finding
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import money
+from sheetsync.core.text import day, money
 
 Raw = dict[str, Any]
 _FINDINGS = TypeAdapter(list[Finding])
@@ -61,6 +61,8 @@ class _Ctx:
 _DECISION_NEEDS = {"reason": "decision-needs-reason", "evidence": "decision-needs-evidence"}
 _SENT_NEEDS = {"next_touch_date": "sent-needs-next-touch-date",
                "stop_condition": "sent-needs-stop-condition"}
+_WHY_EXAMPLE = {"pursue": "budget and decision maker confirmed on the call",
+                "nurture": "budget next quarter", "skip": "not the decision maker"}
 _OPEN_NEEDS = {"stage": "open-lead-needs-stage", "last_action": "open-lead-needs-last-action",
                "next_action": "open-lead-needs-next-action",
                "next_action_date": "open-lead-needs-next-action-date"}
@@ -120,9 +122,8 @@ def _qualification(lead: Lead, ctx: _Ctx) -> None:
     if lead.decision is None:
         return
     for key in ctx.qualification(lead):
-        header = ctx.header(key)
         ctx.finding(lead, key, _DECISION_NEEDS.get(key, "decision-needs-field"),
-                    decision=lead.decision, column_lower=header.lower())
+                    decision=lead.decision, example=_WHY_EXAMPLE.get(lead.decision, ""))
     if lead.decision != "pursue":
         return
     r = ctx.rules
@@ -157,8 +158,11 @@ def _outreach(lead: Lead, ctx: _Ctx) -> None:
     if lead.sent_date is None:
         return
     if lead.decision != "pursue":
-        ctx.finding(lead, "sent_date", "outreach-not-pursued",
-                    decision=lead.decision or "empty")
+        # A follow-up is for pursued leads; a past message cannot be unsent, so what can
+        # be fixed is the touch still scheduled (clearing it never asks for another).
+        if lead.next_touch_date is not None and lead.reply_status not in ctx.stop:
+            ctx.finding(lead, "next_touch_date", "outreach-not-pursued",
+                        decision=lead.decision or "undecided")
     elif not lead.has("evidence"):
         ctx.finding(lead, "evidence", "outreach-without-evidence")
     if _sensitive(lead, ctx) and not lead.has("approved_by"):
@@ -171,23 +175,26 @@ def _follow_up(lead: Lead, ctx: _Ctx) -> None:
     done = lead.touches is not None and 0 < ctx.rules.max_touches <= lead.touches
     if stopped and lead.next_touch_date is not None:
         ctx.finding(lead, "next_touch_date", "touch-after-stop-reply", reply=lead.reply_status)
-    if lead.sent_date is None or stopped or done or lead.stage in ctx.closed:
+    if (lead.sent_date is None or stopped or done or lead.stage in ctx.closed
+            or lead.decision != "pursue"):
         return
+    soon = day(ctx.as_of + dt.timedelta(days=2))
     for key in ctx.outreach(lead):
-        header = ctx.header(key)
-        ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"),
-                    column_lower=header.lower())
+        ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"), example=soon)
     window = ctx.rules.follow_up_window_days
     if lead.next_touch_date is not None and (lead.next_touch_date - lead.sent_date).days > window:
-        ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window)
+        ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window,
+                    latest=day(lead.sent_date + dt.timedelta(days=window)))
 
 
 def _crm(lead: Lead, ctx: _Ctx) -> None:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
     if lead.stage in ctx.closed and lead.closed_date is None:
-        ctx.finding(lead, "closed_date", "closed-without-date", stage=lead.stage)
+        ctx.finding(lead, "closed_date", "closed-without-date", stage=lead.stage,
+                    example=day(ctx.as_of))
     if lead.stage == "won" and lead.deal_size is None:
-        ctx.finding(lead, "deal_size", "won-without-deal-size")
+        ctx.finding(lead, "deal_size", "won-without-deal-size",
+                    example=money(lead.budget if lead.budget else 8000))
     # An open deal's close date is the date it is expected to close (a CRM's CloseDate).
     if (lead.closed_date and lead.date_in and lead.closed_date < lead.date_in
             and lead.stage in ctx.closed):
@@ -195,10 +202,9 @@ def _crm(lead: Lead, ctx: _Ctx) -> None:
     if not is_open(lead, ctx.rules):
         return
     for key in ctx.crm(lead):
-        header = ctx.header(key)
         ctx.finding(lead, key, _OPEN_NEEDS.get(key, "open-lead-needs-field"),
-                    column_lower=header.lower())
+                    example=day(ctx.as_of + dt.timedelta(days=7)))
     if lead.next_action_date is not None and lead.next_action_date < ctx.as_of:
         late = (ctx.as_of - lead.next_action_date).days
         ctx.finding(lead, "next_action_date", "next-action-overdue",
-                    late=plural(late, "day"))
+                    late=plural(late, "day"), action=lead.next_action or "no next action")
