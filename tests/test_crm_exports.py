@@ -8,9 +8,11 @@ without sheetsync's metrics code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
 import pytest
+from click.testing import CliRunner
 from crm_helpers import (
     check_json,
     counters,
@@ -21,6 +23,9 @@ from crm_helpers import (
     read_csv,
     same,
 )
+from test_gsheets_helpers import fake_fixture  # noqa: F401
+
+from sheetsync.cli import main
 
 MAVEN_AS_OF = dt.date(2017, 10, 2)
 SF_AS_OF = dt.date(2024, 2, 19)
@@ -92,6 +97,31 @@ def test_maven_pipeline_says_what_the_export_measures(maven):
     assert "Decision column" in why and "not tracked" in why
     # no Source column: one source is not the same as no source
     assert all(leak["kind"] != "single-source" for leak in data["leaks"])
+    # no Decision column: the review does not list every open deal as unrouted
+    assert data["review"]["new_not_routable"] == []
+
+
+def test_maven_with_day_first_text_dates(tmp_path):
+    """The same export with its dates as DD-MM-YYYY text: 20-10-2017 says day first, so
+    01-02-2018 is 1 February, and every counter is as with ISO dates."""
+    rows = read_csv(export("maven_sales_pipeline.csv"))
+    head = rows[0]
+    dated = [head.index("engage_date"), head.index("close_date")]
+
+    def dmy(text: str) -> str:
+        return f"{text[8:10]}-{text[5:7]}-{text[:4]}" if text else text
+
+    pasted = [head] + [[dmy(v) if i in dated else v for i, v in enumerate(r)]
+                       for r in rows[1:]]
+    ambiguous = sum(1 for r in pasted[1:] for i in dated
+                    if r[i] and int(r[i][:2]) <= 12 and r[i][:2] != r[i][3:5])
+    assert ambiguous > 1000
+    path = paste(new_book(tmp_path / "pipeline.xlsx"), pasted)
+    data = check_json(path, MAVEN_AS_OF.isoformat())
+    assert not [f for f in data["findings"] if f["rule"] == "unreadable-value"]
+    want = counters(_records(rows), MAVEN_AS_OF, date_in="engage_date", closed="close_date",
+                    stage="deal_stage", won="Won", lost="Lost", value="close_value", day=_iso)
+    same(measured(data), want)
 
 
 def test_maven_on_a_sheet_named_after_the_csv(tmp_path):
@@ -153,6 +183,18 @@ def test_salesforce_opportunity_column_report(opportunity):
     assert ignored["AccountId"] == "Company"
 
 
+def test_check_text_output_names_the_columns(tmp_path, runner):
+    rows = read_csv(export("salesforce_opportunity.csv"))
+    path = paste(new_book(tmp_path / "pipeline.xlsx"), rows)
+    out = runner.invoke(main, ["check", str(path), "--as-of", SF_AS_OF.isoformat()])
+    assert out.exit_code == 1, out.output
+    lines = out.output.splitlines()
+    used = next(line for line in lines if line.startswith("Columns used:"))
+    assert "StageName as Stage" in used and "CreatedDate as Date in" in used
+    ignored = next(line for line in lines if line.startswith("Columns ignored:"))
+    assert "AccountId (nearest: Company)" in ignored and "IsDeleted" in ignored
+
+
 def test_salesforce_lead_export_reads_its_statuses(tmp_path):
     rows = read_csv(export("salesforce_lead.csv"))
     path = paste(new_book(tmp_path / "pipeline.xlsx"), rows)
@@ -184,3 +226,23 @@ def test_headers_it_does_not_know_are_not_an_empty_log(tmp_path):
     assert len(said) == 1
     assert "40 rows" in said[0]["message"] and "Kunde" in said[0]["message"]
     assert all("empty" not in r["why"] for r in data["pipeline"])
+
+
+def test_google_sheet_with_the_export_on_its_own_sheet(fake):
+    """The same through the real gspread against the fake API: the log is found on the
+    export's sheet with one more read, and an unrelated sheet is named as skipped."""
+    from core_helpers import pipeline_grid
+    from test_gsheets_helpers import KEY, URL
+
+    rows = read_csv(export("salesforce_opportunity.csv"))
+    fake.seed(KEY, {"Pipeline": pipeline_grid(), "Leads": [["Lead", "Source", "Date in"]],
+                    "Opportunity": rows, "Notes": [["call Acme back"]]})
+    data = json.loads(CliRunner().invoke(
+        main, ["check", URL, "--as-of", SF_AS_OF.isoformat(), "--format", "json"]).output)
+    assert data["lead_count"] == 50
+    assert data["columns"]["sheet"] == "Opportunity"
+    assert data["columns"]["skipped_sheets"] == ["Notes"]
+    want = counters(_records(rows), SF_AS_OF, date_in="CreatedDate", closed="CloseDate",
+                    stage="StageName", won="Closed Won", lost="Closed Lost", value="Amount",
+                    day=_iso)
+    same(measured(data), want)

@@ -166,3 +166,26 @@ def test_a_rules_file_adds_aliases_to_the_shipped_ones(tmp_path):
     data = check_json(paste(new_book(tmp_path / "b.xlsx"), rows), AS_OF.isoformat(),
                       "--rules", str(rules))
     assert data["columns"]["used"]["stage"] == "Stage"
+
+
+def test_the_readme_mapping_rows_work_as_documented(rules):
+    """The Rules-sheet rows README.md shows are the ones the check understands."""
+    from conftest import REPO
+
+    from sheetsync.core.mapping import apply_mapping
+
+    text = (REPO / "README.md").read_text("utf-8")
+    table = text[text.index("| Setting | Value | what it does |"):].split("\n\n")[0]
+    grid = [["Setting", "Value", "What it means"]]
+    for line in table.splitlines()[2:]:
+        label, value = (cell.strip().strip("`") for cell in line.split("|")[1:3])
+        grid.append([label, value, ""])
+    assert [r[0] for r in grid[1:]] == ["Stage column", "Engaging means", "Date order"]
+    mapped, found = apply_mapping(rules, grid, "Rules")
+    assert found == []
+    assert mapped.column_map == {"stage": "deal_stage"}
+    assert "Engaging" in mapped.stage_aliases["outreach"]
+    assert mapped.date_order == "day-first"
+    quoted = [["Stage \"Closed Won\" means", "won"], ["Negotiation means", "proposal"]]
+    mapped, found = apply_mapping(rules, quoted, "Rules")
+    assert found == [] and "Closed Won" in mapped.stage_aliases["won"]

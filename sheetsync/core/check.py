@@ -24,7 +24,15 @@ from sheetsync.core.leads import Lead, parse_leads
 from sheetsync.core.mapping import apply_mapping, mapping_rows
 from sheetsync.core.metrics import measure
 from sheetsync.core.priority import BELOW, blame, choose, metric_status
-from sheetsync.core.result import CheckResult, Finding, Leak, Metric, Metrics, PipelineRow
+from sheetsync.core.result import (
+    CheckResult,
+    Finding,
+    Leak,
+    Metric,
+    Metrics,
+    PipelineRow,
+    Review,
+)
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import GENERATED, HISTORY, OLD_HISTORY
@@ -156,6 +164,14 @@ COUNTERS = ("leads_per_week", "qualified_rate", "conversion_rate", "average_deal
             "cycle_time_days")
 
 
+def _routing_untracked(review: Review, decision_tracked: bool) -> Review:
+    """Without a Decision column no lead can be routed: the review does not list every
+    open lead as "not routable yet" (the check says once that routing is not tracked)."""
+    if not decision_tracked:
+        review.new_not_routable = []
+    return review
+
+
 def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     """Everything check finds in `raw`, with the workbook's Rules sheet applied."""
     findings: list[Finding] = []
@@ -230,8 +246,9 @@ def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         findings=findings,
         pipeline=rows,
         blocks=block_rows,
-        review=with_overdue_touches(
+        review=_routing_untracked(with_overdue_touches(
             build_review(counted, metrics, fix, diagnosis, rules, as_of), counted, rules, as_of),
+            decision_tracked),
         notes=[f.message for f in findings if f.severity == "info"],
         columns=columns.report(leads_table, rules, skipped, per_field, absent),
     )

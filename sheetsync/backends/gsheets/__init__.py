@@ -114,7 +114,7 @@ class GoogleSheet:
                 grids[meta.title], meta.notes = grid_of(sheet.get("data", []))
         order = [t for t in self._meta if t in grids]
         return RawWorkbook(source=self.key, sheets={t: grids[t] for t in order},
-                           title=self._title or self.key)
+                           title=self._title or self.key, all_sheets=list(self._meta))
 
     def begin_read(self, wanted: Callable[[str], bool] | None = None) -> Reading:
         """`read` on a helper thread: the calls spend their time waiting on the network."""
