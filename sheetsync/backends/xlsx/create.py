@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from sheetsync.atomic import write_atomically
+from sheetsync.backends.xlsx.opc import XmlPart
 from sheetsync.core.layout import BookLayout, SheetLayout
 from sheetsync.errors import SheetsyncError, WriteError
 from sheetsync.formats import NUMBER_FORMATS as WRITTEN
@@ -130,13 +130,21 @@ def _fixed_times(data: bytes) -> bytes:
         for info in src.infolist():
             body = src.read(info)
             if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>" + stamp.encode(), body)
+                body = _stamped(body, stamp)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, body)
     return out.getvalue()
+
+
+def _stamped(core: bytes, stamp: str) -> bytes:
+    """docProps/core.xml with its created and modified dates set to `stamp`."""
+    part = XmlPart.parse("docProps/core.xml", core)
+    for el in part.elements:
+        if el.name in ("created", "modified") and el.inner < el.end:
+            part.replace_span(el.inner, el.close, stamp)
+    return part.bytes()
 
 
 def write_new_workbook(path: Path, layout: BookLayout, *, overwrite: bool = False) -> None:
