@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.xlsx.opc import CT, REL_NS, RT, XML_DECLARATION
 from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.render import number_text
 from sheetsync.backends.xlsx.sheetxml import col_letters
+from sheetsync.backends.xlsx.xmltext import escape, quoted
 from sheetsync.workbook import Chart, ChartSeries, GeneratedSheet
 
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -68,7 +68,7 @@ def drawing_xml(sheet: GeneratedSheet, rids: Sequence[str]) -> bytes:
         frames.append(
             f'<xdr:twoCellAnchor editAs="oneCell">{_anchor(chart, sheet)}'
             '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr>'
-            f'<xdr:cNvPr id="{k + 2}" name="Chart {k + 1}" descr={quoteattr(chart.title)}/>'
+            f'<xdr:cNvPr id="{k + 2}" name="Chart {k + 1}" descr={quoted(chart.title)}/>'
             "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
             '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
             f'<a:graphic><a:graphicData uri="{C_NS}">'
