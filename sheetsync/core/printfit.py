@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from operator import itemgetter
+from itertools import repeat
+from operator import add, floordiv, itemgetter
 
-from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Row
+from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows
 
 PAD = 2.0                 # characters of air around a cell's text
 SAMPLE = 500              # rows of a long block looked at (a 61,000-row Findings: the first)
@@ -42,13 +43,16 @@ def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float
     width = max(sheet.width, len(widest))
     need = [narrowest] * width
     rows = sheet.rows
+    longest: dict[int, list[int]] = {}       # id of a block -> its columns' longest text
     for r, entry in enumerate(rows):
+        if isinstance(entry, PlainRows):
+            longest[id(entry)] = texts = _block_need(entry, need)
+            continue
         head = r < sheet.header_rows          # a header wraps between its words
-        for cells in _sample(entry):
-            for j, cell in enumerate(cells):
-                w = text_width(cell, words=head)
-                if w and (head or j + 1 >= len(cells) or _filled(cells[j + 1])):
-                    need[j] = max(need[j], w)
+        for j, cell in enumerate(entry):
+            w = text_width(cell, words=head)
+            if w and (head or j + 1 >= len(entry) or _filled(entry[j + 1])):
+                need[j] = max(need[j], w)
     cols = [min(n + PAD, widest[j] if j < len(widest) else n + PAD)
             for j, n in enumerate(need)]
     sheet.col_widths = cols
@@ -56,9 +60,8 @@ def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float
     r = 0
     for entry in rows:
         if isinstance(entry, PlainRows):
-            entry.wrap = frozenset(j for j, fmt in enumerate(entry.formats)
-                                   if fmt == "text" and any(text_width(c) > cols[j] - PAD
-                                                            for c in _column(entry, j)))
+            texts = longest[id(entry)]
+            entry.wrap = frozenset(j for j, n in enumerate(texts) if n > cols[j] - PAD)
             entry.heights = _block_heights(entry, cols)
             r += len(entry.rows)
             continue
@@ -100,7 +103,7 @@ def _block_heights(entry: PlainRows, cols: list[float]) -> list[float | None] | 
             sizes = list(map(len, column))
         except TypeError:                        # an empty (None) cell among the texts
             sizes = [len(v) if isinstance(v, str) else 0 for v in column]
-        lines = [(n + per_line - 1) // per_line for n in sizes]
+        lines = list(map(floordiv, map(add, sizes, repeat(per_line - 1)), repeat(per_line)))
         per_row = lines if per_row is None else list(map(max, per_row, lines))
     if per_row is None:
         return None
@@ -114,12 +117,21 @@ def _filled(cell: CellWrite | None) -> bool:
     return cell is not None and cell.value is not None and cell.value != ""
 
 
-def _sample(entry: Row | PlainRows) -> list[Row]:
-    if isinstance(entry, PlainRows):
-        return [entry.cells(i) for i in range(min(len(entry.rows), SAMPLE))]
-    return [entry]
-
-
-def _column(entry: PlainRows, j: int) -> list[CellWrite | None]:
-    return [CellWrite(row[j]) if isinstance(row[j], str) and row[j] else None
-            for row in entry.rows[:SAMPLE]]
+def _block_need(entry: PlainRows, need: list[float]) -> list[int]:
+    """Widen `need` for a block's first SAMPLE rows, a column at a time; returns each
+    column's longest text (0 for a column of numbers or dates)."""
+    sample = entry.rows[:SAMPLE]
+    texts = []
+    for j, fmt in enumerate(entry.formats):
+        values = [v for v in map(itemgetter(j), sample) if v is not None and v != ""]
+        strings = [v for v in values if isinstance(v, str)]
+        longest = max(map(len, strings), default=0)
+        texts.append(longest)
+        widths = [float(longest)]
+        others = [v for v in values if not isinstance(v, str)]
+        if others:
+            biggest = max(others, key=lambda v: abs(v) if isinstance(v, (int, float)) else 0)
+            widths.append(text_width(CellWrite(biggest, fmt)))
+        if j < len(need):
+            need[j] = max(need[j], *widths)
+    return texts
