@@ -72,9 +72,9 @@ def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float
                 continue
             room = cols[j] if j + 1 < len(entry) and _filled(entry[j + 1]) else (
                 total - sum(cols[:j]))
-            if text_width(cell) > room - PAD:
-                cell.wrap = True
-                lines = max(lines, line_count(cell.value, room))
+            if text_width(cell) > room - PAD or (cell.wrap and "\n" in cell.value):
+                cell.wrap = True                 # it wraps inside its own column
+                lines = max(lines, line_count(cell.value, cols[j]))
         if lines > 1:
             sheet.row_heights[r] = LINE * lines
 
