@@ -148,27 +148,34 @@ def absent_fields(table: Table, leads: list[Lead], rules: Rules) -> dict[str, in
     A column empty on every row of a log of `min_sample` leads or more counts as absent
     too: an export's column its CRM never filled (one finding, not one per lead).
     """
-    have = set(table.columns)
-    if len(leads) >= rules.min_sample:
-        have = {k for k in have if k not in Lead._fields or _filled(table, k)}
     h = rules.handoffs
-    decided = sent = open_ = closed = won = 0
+    groups = {"decided": [*h.research, *h.qualification], "sent": h.outreach, "open": h.crm,
+              "closed": ["closed_date"], "won": ["deal_size"]}
+    big = len(leads) >= rules.min_sample
+
+    def lacks(key: str) -> bool:
+        if key not in table.columns:
+            return True
+        return big and key in Lead._fields and not _filled(table, key)
+
+    missing = {g: [k for k in keys if lacks(k)] for g, keys in groups.items()}
+    if not any(missing.values()):
+        return {}                       # the usual log: nothing to count
     closed_stages = set(rules.closed_stages)
     stop = set(rules.stop_replies)
+    n = dict.fromkeys(groups, 0)
     for lead in leads:
-        decided += lead.decision is not None
-        op = is_open(lead, rules)
-        open_ += op
-        sent += (lead.sent_date is not None and lead.reply_status not in stop
-                 and lead.stage not in closed_stages)
-        closed += lead.stage in closed_stages
-        won += lead.stage == "won"
+        n["decided"] += lead.decision is not None
+        n["open"] += is_open(lead, rules)
+        n["sent"] += (lead.sent_date is not None and lead.reply_status not in stop
+                      and lead.stage not in closed_stages)
+        n["closed"] += lead.stage in closed_stages
+        n["won"] += lead.stage == "won"
     need: dict[str, int] = {}
-    for fields, n in ((h.research, decided), (h.qualification, decided), (h.outreach, sent),
-                      (h.crm, open_), (["closed_date"], closed), (["deal_size"], won)):
-        for key in fields:
-            if key not in have and n:
-                need[key] = max(need.get(key, 0), n)
+    for group, keys in missing.items():
+        for key in keys:
+            if n[group]:
+                need[key] = max(need.get(key, 0), n[group])
     return need
 
 

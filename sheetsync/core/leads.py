@@ -99,18 +99,27 @@ Parser = Callable[[Value], Any]
 DATE_FIELDS = ("date_in", "sent_date", "next_touch_date", "next_action_date", "closed_date")
 
 
-def date_orders(table: Table, rules: Rules) -> dict[str, bool | None]:
+def date_orders(table: Table, rules: Rules,
+                distinct: dict[str, set[Hashable] | None] | None = None
+                ) -> dict[str, bool | None]:
     """How each date column reads a date both orders allow (True: day first).
 
     The Rules sheet's date order wins; otherwise a column's own unambiguous dates decide
     (`20-10-2017` says day first), then the log's other date columns; a column whose
     dates disagree, with no other word, decides nothing (its ambiguous cells are refused).
+    `distinct` holds each date column's distinct values when the caller has them.
     """
     keys = [k for k in DATE_FIELDS if k in table.columns]
     fixed = rules.dayfirst()
     if fixed is not None:
         return dict.fromkeys(keys, fixed)
-    votes = {k: dates.order_votes(set(table.column_values(k))) for k in keys}
+    given = distinct or {}
+
+    def seen(key: str) -> set[Hashable]:
+        known = given.get(key)
+        return known if known is not None else set(table.column_values(key))
+
+    votes = {k: dates.order_votes(seen(k)) for k in keys}
 
     def decide(day: int, month: int) -> bool | None:
         return None if bool(day) == bool(month) else day > 0
@@ -177,15 +186,20 @@ def _distinct(column: Sequence[Value]) -> set[Hashable] | None:
         return None
 
 
+_UNSET: Any = object()
+
+
 def parse_column(
-    column: Sequence[Value], parse: Callable[[Value], Any]
+    column: Sequence[Value], parse: Callable[[Value], Any], distinct: Any = _UNSET,
 ) -> tuple[list[Any], dict[int, str]]:
     """`parse` applied to every cell, and {index: why} for the cells it refused.
 
     Each distinct value is parsed once (a log repeats the same few values a lot), then
     the column is filled from that table in one pass.  A refused cell becomes None.
+    `distinct` is the column's `_distinct` when the caller has worked it out already.
     """
-    distinct = _distinct(column)
+    if distinct is _UNSET:
+        distinct = _distinct(column)
     if distinct is not None:
         memo: dict[Any, Any] = {}
         refused: dict[Any, str] = {}
@@ -217,7 +231,9 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
     """
     if table is None or not table.rows:
         return [], []
-    parsers = _parsers(rules, as_of, date_orders(table, rules))
+    distinct = {k: _distinct(table.column_values(k)) for k in DATE_FIELDS
+                if k in table.columns}
+    parsers = _parsers(rules, as_of, date_orders(table, rules, distinct))
     n = len(table.rows)
     rows = [r for r, _ in table.rows]
     columns: dict[str, Sequence[Any]] = {"row": rows}
@@ -229,7 +245,8 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
         if parser is None:
             parsed: list[Any] = text_column(table.column_values(key))
         else:
-            parsed, refused = parse_column(table.column_values(key), _as_typed(parser))
+            parsed, refused = parse_column(table.column_values(key), _as_typed(parser),
+                                           distinct.get(key, _UNSET))
             findings += [_unreadable(table, key, i, why)
                          for i, why in refused.items()]
         _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)
