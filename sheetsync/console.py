@@ -9,7 +9,7 @@ from collections import Counter
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import CheckResult, Metric
-from sheetsync.core.text import pct
+from sheetsync.core.text import currency, pct
 from sheetsync.core.values import normalize_header
 from sheetsync.formats import METRIC_NAMES
 from sheetsync.report import day, measured_text, span
@@ -21,13 +21,16 @@ _LABELS = METRIC_NAMES
 def _metric_line(key: str, m: Metric, rules_min: int | None = None) -> str:
     """"19% of 57 decided leads (likely 11% to 31%) — below target; the 4 weeks before: 38%"."""
     parts = [measured_text(m.value, m.unit) or "no data yet"]
+    if key == "cycle_time_days" and m.value is not None:
+        parts[0] += " (median)"
     if m.value is not None:
         noun = _NOUNS[key]
         parts[0] += f" ({plural(m.n, noun[0], noun[1])}"
         if m.interval is not None:
             parts[0] += f", likely {pct(m.interval.low)} to {pct(m.interval.high)}"
         parts[0] += ")"
-    parts.append(_STATUS_WORDS[m.status])
+    no_target = key == "cycle_time_days" and m.status == "on-target"
+    parts.append("measured" if no_target else _STATUS_WORDS[m.status])
     if m.previous is not None:
         parts.append(f"the weeks before: {measured_text(m.previous, m.unit)}")
     return " — ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "")
@@ -98,8 +101,8 @@ def priority_lines(r: CheckResult) -> list[str]:
         out = [f"Fix this week: {fix.stage} ({fix.sheet} row {fix.row}). {fix.why}"]
     rest = [x for x in r.leaks if fix is None or (x.sheet, x.row) != (fix.sheet, fix.row)]
     if rest:
-        out.append("Next: " + "; ".join(f"{x.stage} ({x.sheet} row {x.row}): {x.why}"
-                                        for x in rest))
+        out.append("Next:")
+        out += [f"  {x.stage} ({x.sheet} row {x.row}): {x.why}" for x in rest]
     elif not r.leaks:
         out.append("No leaks: every stage and every block is defined.")
     return out
@@ -116,6 +119,11 @@ def findings_line(r: CheckResult) -> str:
 
 def plain_report(r: CheckResult) -> str:
     """The check as plain lines, for logs and pipes."""
+    with currency(r.currency):
+        return _plain_report(r)
+
+
+def _plain_report(r: CheckResult) -> str:
     out = [_header(r), ""]
     out += priority_lines(r)
     out.append(f"Diagnosis: {r.diagnosis}")
@@ -131,6 +139,11 @@ def plain_report(r: CheckResult) -> str:
 
 def rich_report(r: CheckResult) -> None:
     """The check as coloured tables on a terminal."""
+    with currency(r.currency):
+        _rich_report(r)
+
+
+def _rich_report(r: CheckResult) -> None:
     from rich.console import Console
     from rich.table import Table
 

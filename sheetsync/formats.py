@@ -15,17 +15,23 @@ from sheetsync.workbook import Format, Tone
 
 # Format -> number-format code (Excel and Google Sheets read the same codes).
 NUMBER_FORMATS: dict[Format, str] = {
-    "percent": "0.0%",
+    # a whole percent, one decimal under 10% (as text.pct says it)
+    "percent": "[=0]0%;[<0.1]0.0%;0%",
     "money": "#,##0",
+    # money in the workbook's own currency (text.money says it the same way)
+    "money-$": '"$"#,##0',
+    "money-€": '"€"#,##0',
+    "money-£": '"£"#,##0',
     "number": "0.0",
-    "days": "0.0",
+    "days": '0" days"',
     "integer": "0",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
 # Format -> Google Sheets NumberFormat type.
 SHEETS_TYPES: dict[Format, str] = {
-    "percent": "PERCENT", "money": "NUMBER", "number": "NUMBER", "days": "NUMBER",
+    "percent": "PERCENT", "money": "NUMBER", "money-$": "CURRENCY", "money-€": "CURRENCY",
+    "money-£": "CURRENCY", "number": "NUMBER", "days": "NUMBER",
     "integer": "NUMBER", "date": "DATE", "datetime": "DATE_TIME",
 }
 # A new workbook's percentage columns (`init`): what the operator types, whole percents.
@@ -47,6 +53,16 @@ UNIT_FORMAT: dict[str, Format] = {
     "days": "days",
     "per_week": "number",
 }
+
+
+def unit_format(unit: str | None, currency: str = "") -> Format:
+    """The Format of a metric's number: money carries the workbook's currency."""
+    fmt = UNIT_FORMAT.get(unit or "", "number")
+    if fmt == "money" and f"money-{currency}" in NUMBER_FORMATS:
+        return f"money-{currency}"  # type: ignore[return-value]   # one of the Format names
+    return fmt
+
+
 # The five counters by name (where their number is shown with its unit: "12 days")...
 METRIC_NAMES: dict[str, str] = {
     "leads_per_week": "Leads per week",

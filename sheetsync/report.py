@@ -18,11 +18,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from sheetsync.core.catalogue import plural
 from sheetsync.core.coaching import coaching_lines
 from sheetsync.core.history import PastWeek
 from sheetsync.core.result import CheckResult, LeadRef, Metric, PipelineRow
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import number, pct, show_value
+from sheetsync.core.text import currency, number, pct, show_value
 from sheetsync.errors import SheetsyncError
 from sheetsync.resources import resource_dir
 from sheetsync.trend import trend_context
@@ -69,7 +70,7 @@ def span(start: dt.date, end: dt.date) -> str:
 
 
 def measured_text(value: float | None, unit: str | None) -> str:
-    """The Measured cell as a person reads it: 12%, 18,750, 33 days, 13.2 a week."""
+    """The Measured cell as a person reads it: 12%, $18,750, 33 days, 13.2 a week."""
     if value is None or unit is None:
         return ""
     if unit == "per_week":
@@ -77,15 +78,22 @@ def measured_text(value: float | None, unit: str | None) -> str:
     return show_value(value, unit)
 
 
-def _metric_note(metric: Metric | None) -> str:
-    """n beside the number, the previous window, and a low-sample warning."""
+_COUNTED = {"per_week": "lead", "rate": "decided lead", "money": "won deal",
+            "days": "won deal"}
+
+
+def _metric_note(metric: Metric | None, counter: str | None = None) -> str:
+    """What the number rests on, the weeks before, and "too few to judge"."""
     if metric is None or metric.value is None:
         return ""
-    parts = [f"n={metric.n}"]
+    noun = "closed deal" if counter == "conversion_rate" else _COUNTED[metric.unit]
+    parts = [plural(metric.n, noun)]
+    if counter == "cycle_time_days":
+        parts.insert(0, "median")
     if metric.previous is not None:
         parts.append(f"was {measured_text(metric.previous, metric.unit)}")
     if metric.low_sample:
-        parts.append("low sample")
+        parts.append("too few to judge")
     return " · ".join(parts)
 
 
@@ -107,7 +115,7 @@ def worksheet_rows(result: CheckResult, rules: Rules) -> list[dict[str, Any]]:
         rows.append({
             "number": i, "stage": name, "answer": shorten(row.answer, MAX_ANSWER) or "(blank)",
             "empty": not row.answer.strip(), "measured": measured_text(row.measured, row.unit),
-            "note": _metric_note(metric) if row.measured is not None else "",
+            "note": _metric_note(metric, counter) if row.measured is not None else "",
             "status": row.status, "state": row.state, "fix": row.fix,
         })
     return rows
@@ -180,6 +188,12 @@ def context(result: CheckResult | None, rules: Rules, *, blank: bool = False,
                            "blocks": list(rules.blocks)}
     if result is None:
         return ctx
+    with currency(result.currency):
+        return _filled_context(ctx, result, rules, trend)
+
+
+def _filled_context(ctx: dict[str, Any], result: CheckResult, rules: Rules,
+                    trend: Sequence[PastWeek]) -> dict[str, Any]:
     fix = result.fix_this_week
     sources, more_sources = source_rows(result)
     window = result.metrics.window

@@ -67,7 +67,8 @@ def column_number(letters: str | bytes) -> int:
 # --- what the core asks a backend to write -------------------------------------------
 
 # How a written value is shown.  Backends map these to number formats.
-Format = Literal["text", "number", "integer", "percent", "money", "days", "date", "datetime"]
+Format = Literal["text", "number", "integer", "percent", "money", "money-$", "money-€",
+                 "money-£", "days", "date", "datetime"]
 
 
 @dataclass(slots=True)

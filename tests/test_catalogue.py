@@ -24,7 +24,8 @@ ENGINEER = re.compile(r"\bn=|95% interval|(?i:wilson|cohort|\berror\b|\bnull\b)|
                       r"\d{4}-W\d\d|\d\d:\d\d:\d\d")
 # Entries said inside another entry's sentence (priority-diagnosed's {problem}).
 FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-low-qualified",
-             "priority-low-conversion", "priority-low-deal-size"}
+             "priority-low-conversion", "priority-low-deal-size",
+             "review-won", "review-lost", "review-nurture"}    # and headings
 
 
 def _calls() -> list[tuple[str, int, str, set[str] | None]]:

@@ -54,7 +54,7 @@ def test_low_deal_size_says_custom_pricing(rules):
     for x in leads[:6]:
         x.update(Stage="won", **{"Closed date": D(2026, 11, 9), "Deal size": "$1,800"})
     result = run_check(book(leads=leads), rules, AS_OF).result
-    assert result.diagnosis.startswith("Average deal size is 1,800")
+    assert result.diagnosis.startswith("Average deal size is $1,800")
     assert "custom work" in result.diagnosis
 
 

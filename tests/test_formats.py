@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import typing
 import zipfile
@@ -33,7 +34,7 @@ def excel_code(styles: Styles, index: int) -> str:
         return BUILTIN[num]
     found = re.search(rf'numFmtId="{num}" formatCode="([^"]*)"', styles.xml.decode())
     assert found is not None
-    return found.group(1)
+    return html.unescape(found.group(1))
 
 
 @pytest.mark.parametrize("fmt", [f for f in typing.get_args(Format) if f != "text"])

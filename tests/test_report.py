@@ -72,8 +72,8 @@ def test_worksheet_is_one_page_with_every_row(tmp_path, rules, paper):
         if answer:
             assert answer in text
     assert "(blank)" in text                                 # Input source #2 is empty
-    for shown in ("12%", "25%", "18,750", "12,500", "33 days", "13.2 a week", "n=81",
-                  "low sample", "leak: varies", "leak: none"):
+    for shown in ("12%", "25%", "18,750", "12,500", "33 days", "13.3 a week", "81 decided leads",
+                  "too few to judge", "leak: varies", "leak: none"):
         assert shown in text, shown
     assert "FIX THIS WEEK" in text
     assert "Qualified rate fell from 53% to 12%" in text

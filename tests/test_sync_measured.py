@@ -23,7 +23,7 @@ def test_measured_cells_equal_the_hand_computed_definitions(runner, tmp_path):
     assert measured["Qualified rate %"].number_format.endswith("%")
     assert measured["Conversion rate %"].value == pytest.approx(3 / 5)
     assert measured["Average deal size"].value == pytest.approx(8000)
-    assert measured["Average deal size"].number_format == "#,##0"
+    assert measured["Average deal size"].number_format == "\"$\"#,##0"
     assert measured["Cycle time (days)"].value == pytest.approx(31)
     assert "of 9 decided leads" in why["Qualified rate %"] and "likely" in why["Qualified rate %"]
     assert "the mean is 34 days" in why["Cycle time (days)"]

@@ -304,6 +304,20 @@ CATALOGUE: dict[str, Entry] = _catalogue(
           " minimum", level="note"),
     Entry("priority-low-deal-size", "the average deal is {value}, under your {target}"
           " minimum", level="note"),
+    # --- The Review sheet ----------------------------------------------------------------
+    Entry("review-title", "Weekly review — as of {as_of}, the {weeks} weeks {span}.",
+          level="note"),
+    Entry("review-fix", "{stage} (Pipeline row {row}). {why}", level="note"),
+    Entry("review-next", "Next: {stages}.", level="note"),
+    Entry("review-nothing-to-fix",
+          "Nothing: every stage is written down and no number is under its minimum.",
+          level="note"),
+    Entry("review-won", "Won in these {weeks} weeks", level="note"),
+    Entry("review-lost", "Lost in these {weeks} weeks", level="note"),
+    Entry("review-nurture", "Moved to nurture in these {weeks} weeks", level="note"),
+    Entry("change-input-below-target",
+          "Change what {stage} brings in (“{answer}”) so its leads meet your qualification"
+          " criteria, or move that time to a source whose leads do.", level="note"),
     Entry(
         "rules-value-unreadable",
         "{label}: {problem}; the default ({default}) is used.",

@@ -37,9 +37,10 @@ from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import GENERATED, HISTORY, OLD_HISTORY
 from sheetsync.core.rules_sheet import apply_rules_sheet
-from sheetsync.core.tables import Table, find_sheet, find_table
+from sheetsync.core.tables import HEADER_SCAN_ROWS, Table, find_sheet, find_table
+from sheetsync.core.text import currency
 from sheetsync.core.validate import validate
-from sheetsync.core.values import normalize_header
+from sheetsync.core.values import infer_currency, normalize_header
 from sheetsync.core.worksheet import evaluate_blocks, evaluate_pipeline
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
@@ -173,7 +174,43 @@ def _routing_untracked(review: Review, decision_tracked: bool) -> Review:
 
 
 def run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
-    """Everything check finds in `raw`, with the workbook's Rules sheet applied."""
+    """Everything check finds in `raw`, with the workbook's Rules sheet applied.
+
+    Money is said in the workbook's own currency, inferred from how the operator
+    writes budgets, deal sizes and prices (`result.currency`).
+    """
+    sign = _currency_of(raw, rules)
+    with currency(sign):
+        checked = _run_check(raw, rules, as_of)
+    checked.result.currency = sign
+    return checked
+
+
+_MONEY_KEYS = ("budget", "deal_size")
+
+
+def _currency_of(raw: RawWorkbook, rules: Rules) -> str:
+    """The currency sign of the Pipeline's answers and the log's Budget and Deal size
+    columns (each distinct value looked at once; no other column is read)."""
+    names = list(raw.sheets)
+    texts: set[object] = set()
+    pipeline = find_sheet(names, rules.sheets["pipeline"])
+    for cells in raw.sheets.get(pipeline or "", []):
+        texts.update(v for v in cells if isinstance(v, str))
+    aliases = {normalize_header(a) for k in _MONEY_KEYS
+               for a in (k, *rules.lead_columns.get(k, []))}
+    grid = raw.sheets.get(find_sheet(names, rules.sheets["leads"]) or "", [])
+    for r, cells in enumerate(grid[:HEADER_SCAN_ROWS]):
+        cols = [c for c, v in enumerate(cells)
+                if isinstance(v, str) and normalize_header(v) in aliases]
+        if cols:
+            texts.update(v for row in grid[r + 1:] for c in cols
+                         if c < len(row) and isinstance(v := row[c], str))
+            break
+    return infer_currency(texts)
+
+
+def _run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     findings: list[Finding] = []
     names = list(raw.sheets)
     rules_sheet = find_sheet(names, rules.sheets["rules"])

@@ -17,7 +17,7 @@ from sheetsync.core.legend import legend
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
-from sheetsync.formats import UNIT_FORMAT
+from sheetsync.formats import unit_format
 from sheetsync.workbook import NOTE_PREFIX, CellWrite, Highlight, Plan, SheetPatch
 
 PIPELINE_OWNED = ("measured", "status", "why")
@@ -45,7 +45,7 @@ def pipeline_patch(checked: Checked) -> SheetPatch:
     for key, col in cols.items():
         _header(t, key, rules.pipeline_columns, col, patch)
     for row in checked.result.pipeline:
-        fmt = UNIT_FORMAT.get(row.unit or "", "number")
+        fmt = unit_format(row.unit, checked.result.currency)
         patch.cells[(row.row, cols["measured"])] = CellWrite(row.measured, fmt)
         patch.cells[(row.row, cols["status"])] = CellWrite(row.status)
         patch.cells[(row.row, cols["why"])] = CellWrite(row.why or None, wrap=True)

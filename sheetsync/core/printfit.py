@@ -34,7 +34,7 @@ def text_width(cell: CellWrite | None, *, words: bool = False) -> float:
         return 10.0
     if cell.format == "percent":
         return 6.0
-    return float(len(f"{v:,.0f}" if cell.format in ("integer", "money") else f"{v:,.1f}"))
+    return float(len(f"{v:,.0f}" if cell.format.startswith(("integer", "money")) else f"{v:,.1f}"))
 
 
 def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float = 6.0) -> None:

@@ -220,6 +220,7 @@ class CheckResult(BaseModel):
     blocks: list[BlockRow] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
     notes: list[str] = Field(default_factory=list)     # sheet-level remarks said once
+    currency: str = ""               # the sign the operator writes money with ("$", "€")
     columns: ColumnReport = Field(default_factory=ColumnReport)
 
     @property

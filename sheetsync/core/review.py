@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from sheetsync.core.catalogue import say
 from sheetsync.core.coaching import owner_gaps
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Leak, Metrics, Review, VariantReplies, Window
@@ -96,6 +97,8 @@ _REPLY_FIELD = {"none": "no_reply", "positive": "positive", "neutral": "neutral"
 
 
 def _one_change(fix: Leak | None, diagnosis: str) -> str:
+    if fix is not None and fix.kind == "below-target" and fix.stage.startswith("Input source"):
+        return say("change-input-below-target", stage=fix.stage, answer=fix.text)
     if fix is not None and fix.stage in _CHANGE:
         return f"{_CHANGE[fix.stage][:1].upper()}{_CHANGE[fix.stage][1:]} ({fix.stage})."
     if fix is not None:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sheetsync.core.catalogue import LEVEL_WORDS, plural, say
+from sheetsync.core.catalogue import LEVEL_WORDS, say
 from sheetsync.core.charts import history_charts
 from sheetsync.core.coaching import coaching_lines, likely_range
 from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
@@ -18,7 +18,8 @@ from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.rules_file import HISTORY
 from sheetsync.core.tables import is_empty
-from sheetsync.formats import METRIC_LABELS, UNIT_FORMAT
+from sheetsync.core.text import day, plural
+from sheetsync.formats import METRIC_LABELS, UNIT_FORMAT, unit_format
 from sheetsync.workbook import (
     CellWrite,
     Format,
@@ -58,7 +59,7 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
                               "Previous window", "Previous n", "Mean")]
     for key, label in METRIC_LABELS.items():
         metric: Metric = getattr(m, key)
-        fmt = _UNIT[metric.unit]
+        fmt = unit_format(metric.unit, result.currency)
         iv = metric.interval
         rows.append([
             _t(label), _n(metric.value, fmt), _n(metric.n, "integer"),
@@ -157,10 +158,12 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
     r, m = result.review, result.metrics
     fix = result.fix_this_week
     rows: list[Row | PlainRows] = [
-        [_t(f"Weekly review — as of {result.as_of.isoformat()}, window "
-            f"{m.window.start.isoformat()} to {m.window.end.isoformat()}", True)],
+        [_t(say("review-title", as_of=day(result.as_of), weeks=m.window.weeks,
+                span=f"{day(m.window.start)} – {day(m.window.end)}"), True)],
         [_t("Diagnosis", True), _t(result.diagnosis)],
-        [_t("Fix this week", True), _t(f"{fix.stage} — {fix.why}" if fix else "nothing leaks")],
+        [_t("Fix this week", True),
+         _t(say("review-fix", stage=fix.stage, row=fix.row, why=fix.why) if fix
+            else say("review-nothing-to-fix"))],
         [_t("One change to the system", True), _t(r.one_change)],
         [],
         _heads("Row", "Lead", "Owner", "Detail"),
@@ -168,8 +171,13 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
     rows += _lead_rows("New leads not routable yet", r.new_not_routable)
     rows += _lead_rows("Qualified leads without evidence", r.qualified_without_evidence)
     rows += _lead_rows("Overdue follow-ups", r.overdue)
-    for outcome in ("won", "lost", "nurture"):
-        rows += _lead_rows(f"Meetings {outcome}", r.meetings.get(outcome, []))
+    nxt = [x.stage for x in result.leaks if fix is None or x.row != fix.row
+           or x.sheet != fix.sheet]
+    if nxt:
+        rows.insert(4, [_t("Next", True), _t(say("review-next", stages=", ".join(nxt)))])
+    for outcome, title in (("won", "review-won"), ("lost", "review-lost"),
+                           ("nurture", "review-nurture")):
+        rows += _lead_rows(say(title, weeks=m.window.weeks), r.meetings.get(outcome, []))
     rows.append(_heads("Message variant", "Sent", "Positive", "Neutral", "Negative",
                        "Bounce / opt-out", "No reply"))
     for v in r.replies_by_variant:
@@ -211,7 +219,8 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     row: Row = [_t(week), CellWrite(result.as_of, "date")]
     for key in METRIC_LABELS:
         metric: Metric = getattr(m, key)
-        row += [_n(metric.value, _UNIT[metric.unit]), _n(metric.n, "integer")]
+        row += [_n(metric.value, unit_format(metric.unit, result.currency)),
+                _n(metric.n, "integer")]
     fix = result.fix_this_week
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)

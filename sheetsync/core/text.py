@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Metric
@@ -14,30 +18,55 @@ def day(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+_CURRENCY: ContextVar[str] = ContextVar("sheetsync_currency", default="")
+
+
+@contextmanager
+def currency(symbol: str) -> Iterator[None]:
+    """Money is said with `symbol` ("$", "€", "£" or "") inside this block.
+
+    The workbook's currency is inferred once per check (`values.infer_currency`) and
+    every surface that says money (sheet, Review, PDF, terminal) says it through here.
+    """
+    token = _CURRENCY.set(symbol)
+    try:
+        yield
+    finally:
+        _CURRENCY.reset(token)
+
+
+def rounded(x: float, places: int = 0) -> Decimal:
+    """`x` rounded half up, as a spreadsheet shows it (1.25 -> 1.3, not Python's 1.2)."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def pct(x: float | None) -> str:
-    """0.345 -> '35%' (one decimal under 10%)."""
+    """0.345 -> '35%'; one decimal under 10% ('6.5%'); the sheet's percent format agrees."""
     if x is None:
         return "—"
     v = x * 100
-    return f"{v:.1f}%" if 0 < v < 10 else f"{v:.0f}%"
+    return f"{rounded(v, 1)}%" if 0 < rounded(v, 1) < 10 else f"{rounded(v)}%"
 
 
 def money(x: float | None) -> str:
+    """8800 -> '$8,800' in a workbook whose prices are written in dollars."""
     if x is None:
         return "—"
-    return f"{x:,.0f}"
+    return f"{_CURRENCY.get()}{rounded(x):,}"
 
 
 def days(x: float | None) -> str:
+    """Whole days, as the sheet's days format shows them: '31 days'."""
     if x is None:
         return "—"
-    return f"{x:.0f} days" if x == int(x) else f"{x:.1f} days"
+    return plural(int(rounded(x)), "day")
 
 
 def number(x: float | None) -> str:
+    """One decimal, as the sheet shows it: 16.75 -> '16.8', 2 -> '2.0'."""
     if x is None:
         return "—"
-    return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
+    return f"{rounded(x, 1)}"
 
 
 def count(n: int, noun: str, nouns: str | None = None) -> str:

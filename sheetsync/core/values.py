@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from sheetsync.core import dates
@@ -351,3 +352,21 @@ def text_of(v: Value) -> str:
     if isinstance(v, (dt.date, dt.time)):
         return v.isoformat()
     return str(v).strip()
+
+
+_CURRENCY_SIGNS = {"$": "$", "€": "€", "£": "£", "usd": "$", "eur": "€", "gbp": "£"}
+_CURRENCY_RE = re.compile(r"[$€£]|\b(?:usd|eur|gbp)\b", re.IGNORECASE)
+
+
+def infer_currency(texts: Iterable[object]) -> str:
+    """The currency sign the operator writes prices in ("$8K" -> "$"), or "" when none.
+
+    The most common sign among the texts wins; a tie goes to the one seen first.
+    """
+    counts: dict[str, int] = {}
+    for text in texts:
+        if isinstance(text, str):
+            for m in _CURRENCY_RE.finditer(text):
+                sign = _CURRENCY_SIGNS[m[0].casefold()]
+                counts[sign] = counts.get(sign, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""

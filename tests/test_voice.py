@@ -1,0 +1,91 @@
+"""The operator's voice (DESIGN.md §7) on the demo workbook, through a real sync.
+
+A golden file holds every text an operator reads after a sync (tests/golden/
+demo.texts.txt, one `Sheet!Cell: text` per line, then the summary line); a second
+test fails when an engineer word reaches a cell an operator reads.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import REPO
+from golden_helpers import assert_golden
+from voice_helpers import operator_texts, sync
+
+from sheetsync.core.catalogue import CATALOGUE
+
+DEMO = REPO / "sample_workbooks" / "demo.xlsx"
+VOLATILE = ("Last synced", "Content fingerprint")     # a clock and a hash: the tool's own
+# Sheets an operator is sent to by the tool; Metrics and the weekly history are the
+# tool's data tables (their week labels and sample columns are not yet plain words).
+READ = ("Pipeline!", "Blocks!", "Leads!", "Findings!", "Review!")
+ENGINEER = [
+    (re.compile(r"\bn\s?="), "n="),
+    (re.compile(r"95\s?%\s*(interval|low|high)|\bWilson\b|\bcohort\b", re.I), "statistics"),
+    (re.compile(r"\berror\b", re.I), "error"),
+    (re.compile(r"\b(None|null|nan)\b"), "a programmer's empty"),
+    (re.compile(r"\b\d{4}-W\d{2}\b"), "ISO week"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "ISO date"),
+    (re.compile(r"\d{1,2}:\d{2}:\d{2}"), "a time with seconds"),
+    (re.compile(r"\b[0-9a-f]{12,}\b"), "a hash"),
+    (re.compile(r"\bleak: [a-z-]+"), "a leak kind"),
+]
+RULE_IDS = re.compile(r"(?<![\w-])(" + "|".join(
+    re.escape(i) for i in sorted(CATALOGUE, key=len, reverse=True) if "-" in i) + r")(?![\w-])")
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    path = tmp_path_factory.mktemp("voice") / "demo.xlsx"
+    shutil.copyfile(DEMO, path)
+    summary = sync(path)
+    return path, summary
+
+
+def _masked(lines: list[str]) -> list[str]:
+    out, mask_next = [], None
+    for line in lines:
+        where, _, text = line.partition(": ")
+        if mask_next is not None and where.startswith("Metrics!B") and \
+                where[len("Metrics!B"):] == mask_next:
+            out.append(f"{where}: (changes every sync)")
+            mask_next = None
+            continue
+        if where.startswith("Metrics!A") and text in VOLATILE:
+            mask_next = where[len("Metrics!A"):]
+        out.append(line)
+    return out
+
+
+def test_every_text_an_operator_reads_after_a_sync(synced):
+    path, summary = synced
+    lines = _masked(operator_texts(path))
+    body = "\n".join(lines) + "\n\nSummary line:\n" + summary.replace(path.name, "demo.xlsx")
+    assert_golden("demo.texts.txt", body)
+
+
+def test_no_engineer_word_reaches_a_cell_an_operator_reads(synced):
+    path, summary = synced
+    texts = [line for line in operator_texts(path) if line.startswith(READ)]
+    texts += [f"summary: {line}" for line in summary.splitlines()]
+    assert len(texts) > 100
+    bad = []
+    for line in texts:
+        text = line.split(": ", 1)[1]
+        bad += [f"{line} <- {what}" for pattern, what in ENGINEER if pattern.search(text)]
+        if (m := RULE_IDS.search(text)) is not None:
+            bad.append(f"{line} <- rule id {m[0]}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Review!A1: as of 2026-11-16", "ISO date"), ("Pipeline!F9: n=57 leads", "n="),
+    ("Leads!AL9: see next-action-overdue", "rule id"), ("Metrics!A30: 2026-W43", "ISO week"),
+    ("Findings!E2: error", "error"), ("Metrics!B11: 2026-12-02T02:49:38+00:00", "seconds"),
+])
+def test_the_engineer_word_check_can_fail(text, what):
+    body = text.split(": ", 1)[1]
+    assert any(p.search(body) for p, _ in ENGINEER) or RULE_IDS.search(body), what
