@@ -189,3 +189,30 @@ def test_the_readme_mapping_rows_work_as_documented(rules):
     quoted = [["Stage \"Closed Won\" means", "won"], ["Negotiation means", "proposal"]]
     mapped, found = apply_mapping(rules, quoted, "Rules")
     assert found == [] and "Closed Won" in mapped.stage_aliases["won"]
+
+
+def test_the_new_workbooks_mapping_rows_are_filled_in_place(tmp_path):
+    """`sheetsync init` writes the mapping rows with blank values; typing values into
+    them (the only edit) maps the export's column and stage word."""
+    from openpyxl import load_workbook
+
+    rows = _log(stage_values=("Demo booked", "Signed deal"))
+    path = paste(new_book(tmp_path / "a.xlsx"), rows, rules_rows=_rules_rows(
+        ("Date in column", "Eingang"), ("Closed date column", "Abschluss"),
+        ("Signed deal means", "won")))
+    before = check_json(path, AS_OF.isoformat())
+    assert before["columns"]["used"].get("stage") is None
+    book = load_workbook(path)
+    ws = book["Rules"]
+    labels = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    assert ws.cell(labels["Date order"], 2).value == "auto"
+    assert ws.cell(labels["Stage column"], 2).value is None
+    assert ws.cell(labels["Demo booked means"], 2).value is None
+    ws.cell(labels["Stage column"], 2).value = "Phase"
+    ws.cell(labels["Demo booked means"], 2).value = "meeting"
+    book.save(path)
+    after = check_json(path, AS_OF.isoformat())
+    assert after["columns"]["used"]["stage"] == "Phase"
+    assert not [f for f in after["findings"] if f["rule"] == "unreadable-value"]
+    assert not [f for f in after["findings"] if f["sheet"] == "Rules"]
+    assert after["metrics"]["conversion_rate"]["n"] > 0          # Signed deal is won

@@ -36,6 +36,16 @@ RULE_HELP = {
     "diagnosis.min_leads_per_week": "Below this, one input source is not producing.",
     "diagnosis.min_average_deal_size": "Below this, you are priced as custom work.",
 }
+# The Rules sheet's mapping rows for a pasted CRM export (mapping.py reads them): a
+# blank value maps nothing.  (label kind, field or example value, explanation)
+MAPPING_ROWS = (
+    ("date_order", "",
+     "How 03/04/2026 is read: day first, month first, or auto (from the column)."),
+    ("column", "stage", "Pasted a CRM export? Its stage column's header, for example deal_stage."),
+    ("column", "date_in", "The export's date a lead came in, for example CreatedDate."),
+    ("stage_value", "Demo booked",
+     "A stage word of the export as a sheetsync stage, e.g. meeting."),
+)
 TITLES = {
     "pipeline": "Pipeline worksheet — one row per stage. Type your answers in "
                 "“What it is for you”; sheetsync fills Measured, Status and Why.",
@@ -197,7 +207,25 @@ def rules_sheet(rules: Rules) -> SheetLayout:
         kind = _rule_format(path)
         if kind:
             sheet.cell_formats[(sheet.first_data_row + i, 2)] = kind
+    sheet.rows += _mapping_rows(rules)
     return sheet
+
+
+def _mapping_rows(rules: Rules) -> list[list[Any]]:
+    """The mapping rows a new Rules sheet offers (README: pasting a CRM export)."""
+    labels = rules.mapping_labels
+    out: list[list[Any]] = []
+    for kind, what, help_text in MAPPING_ROWS:
+        if not labels.get(kind):
+            continue
+        if kind == "date_order":
+            out.append([labels[kind][0], rules.date_order, help_text])
+        elif kind == "column" and rules.lead_columns.get(what):
+            out.append([labels[kind][0].format(field=rules.lead_columns[what][0]), None,
+                        help_text])
+        elif kind == "stage_value":
+            out.append([labels[kind][0].format(value=what), None, help_text])
+    return out
 
 
 def seed_answers(rules: Rules) -> dict[str, str]:
