@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from sheetsync.core.catalogue import plural
+
 if TYPE_CHECKING:                  # pydantic loads with the core, after the read begins
     from sheetsync.core.result import CheckResult
     from sheetsync.engine import SyncOutcome
@@ -43,10 +45,10 @@ def changes(outcome: SyncOutcome, dry_run: bool) -> str:
 def tally(result: CheckResult) -> str:
     """"2 leaks (fix this week: Offer), 15 findings": what the check found."""
     fix = result.fix_this_week
-    leaks = f"{len(result.leaks)} leak{'s' if len(result.leaks) != 1 else ''}"
+    leaks = plural(len(result.leaks), "leak")
     if fix is not None:
         leaks += f" (fix this week: {fix.stage})"
-    return f"{leaks}, {counted_findings(result)} findings"
+    return f"{leaks}, {plural(counted_findings(result), 'finding')}"
 
 
 def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
