@@ -74,3 +74,25 @@ def test_first_sync_fills_history_back_then_keeps_it(rules):
     history = next(g for g in build_plan(run_check(raw, rules, AS_OF), "").generated
                    if g.name == "History")
     assert [row[0].value for row in history.cell_rows()[1:]] == ["2026-W40", "2026-W47"]
+
+
+class CountingLog(list):
+    """A lead log that counts how many times it is walked."""
+
+    walks = 0
+
+    def __iter__(self):
+        CountingLog.walks += 1
+        return super().__iter__()
+
+
+def test_filling_back_walks_the_log_a_fixed_number_of_times_whatever_the_weeks(rules):
+    """Speed: a constant number of passes over the leads, not one measure() per week."""
+    leads = hand_built_log()
+    walks = []
+    for as_of in (dt.date(2026, 8, 3), AS_OF):          # 4 weeks of history, then 19
+        log = CountingLog(leads)
+        CountingLog.walks = 0
+        assert len(past_weeks(log, as_of, rules)) >= 4
+        walks.append(CountingLog.walks)
+    assert walks[0] == walks[1] <= 4        # a column each: in, decision, stage, closers

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter as Tally
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
 
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Metrics
@@ -19,6 +22,7 @@ from sheetsync.core.rules import Rules
 
 # A log whose dates reach back further (a typo such as 1926) fills no more rows than this.
 MAX_WEEKS = 260
+CLOSED = frozenset(("won", "lost"))
 
 
 COUNTERS = ("leads_per_week", "qualified_rate", "conversion_rate", "average_deal_size",
@@ -48,6 +52,12 @@ class PastWeek:
     cycle_time_days: Counter
 
 
+def _counts(slots: list[int], size: int) -> list[int]:
+    """How many of `slots` fall in each of `size` weeks (-1: outside them)."""
+    tally = Tally(slots)
+    return [tally.get(i, 0) for i in range(size)]
+
+
 def week_label(day: dt.date) -> str:
     """The ISO week of `day` as History names it: "2026-W44"."""
     iso = day.isocalendar()
@@ -62,7 +72,8 @@ def past_weeks(leads: list[Lead], as_of: dt.date, rules: Rules) -> list[PastWeek
     """A row per week from the first one whose window holds a lead in, up to the week
     before the as-of week, oldest first (empty when the log has no Date in)."""
     this_monday = _monday(as_of)
-    firsts = [x.date_in for x in leads if x.date_in is not None and x.date_in < this_monday]
+    date_ins = list(map(attrgetter("date_in"), leads))
+    firsts = [d for d in set(date_ins) if d is not None and d < this_monday]
     if not firsts:
         return []
     start = max(_monday(min(firsts)) + dt.timedelta(weeks=1),
@@ -71,29 +82,27 @@ def past_weeks(leads: list[Lead], as_of: dt.date, rules: Rules) -> list[PastWeek
     ww = rules.window_weeks
     origin = start - dt.timedelta(weeks=ww)          # bucket 0: the first window's first week
     size = count + ww
+    weeks: dict[dt.date | None, int] = {None: -1}    # each distinct date's week, once
 
     def slot(d: dt.date | None) -> int:
-        if d is None:
-            return -1
-        k = (d - origin).days
-        return k // 7 if 0 <= k < 7 * size else -1
+        found = weeks.get(d)
+        if found is None:
+            k = (d - origin).days                     # type: ignore[operator]
+            found = weeks[d] = k // 7 if 0 <= k < 7 * size else -1
+        return found
 
-    came = [0] * size
-    decided = [0] * size
-    pursued = [0] * size
+    # The one pass over the log, column-wise: a week per Date in, counted in C.
+    ins = list(map(slot, date_ins))
+    decisions = list(map(attrgetter("decision"), leads))
+    came = _counts(ins, size)
+    decided = _counts([i for i, d in zip(ins, decisions, strict=True) if d is not None], size)
+    pursued = _counts([i for i, d in zip(ins, decisions, strict=True) if d == "pursue"], size)
     won = [0] * size
     closed = [0] * size
     deals: list[list[float]] = [[] for _ in range(size)]
     cycles: list[list[float]] = [[] for _ in range(size)]
-    for lead in leads:                                # the one pass over the log
-        i = slot(lead.date_in)
-        if i >= 0:
-            came[i] += 1
-            if lead.decision is not None:
-                decided[i] += 1
-                pursued[i] += lead.decision == "pursue"
-        if lead.stage not in ("won", "lost"):
-            continue
+    closers = compress(leads, map(CLOSED.__contains__, map(attrgetter("stage"), leads)))
+    for lead in closers:                              # won or lost: a few of the leads
         j = slot(lead.closed_date)
         if j < 0:
             continue
