@@ -61,3 +61,19 @@ def test_sync_draws_the_charts_once_and_then_updates_them(fake: FakeSheets) -> N
     run("sync", URL, "--as-of", "2026-11-23")
     assert [m for m, _ in fake.api_calls()[calls:]] == ["GET", "GET"]
     assert len(fake.charts(KEY, HISTORY)) == len(charts)
+
+
+def test_a_position_read_without_its_zero_fields_is_the_same_position():
+    """The API leaves zero fields out of what it answers: that is not a move."""
+    from sheetsync.backends.gsheets.charts import chart_requests, position
+    from sheetsync.workbook import Chart, ChartSeries
+
+    chart = Chart("leads", "Leads a week", "line", 1, ("W1", "W2"),
+                  (ChartSeries("Leads per week", HISTORY, 3, 2, 3, (1.0, 2.0)),), anchor_row=6)
+    where = position(chart, 4)
+    answered = json.loads(json.dumps(where))
+    del answered["overlayPosition"]["anchorCell"]["columnIndex"]     # 0: left out
+    del answered["overlayPosition"]["offsetXPixels"]
+    existing = {71_400_128: {"chartId": 71_400_128, "position": answered}}
+    kinds = [next(iter(r)) for r in chart_requests([chart], 4, existing, {HISTORY: 4})]
+    assert kinds == ["updateChartSpec"]

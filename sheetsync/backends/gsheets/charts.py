@@ -70,6 +70,14 @@ def position(chart: Chart, sheet_id: int) -> dict[str, Any]:
         "widthPixels": chart.width, "heightPixels": chart.height}}
 
 
+def _plain(value: Any) -> Any:
+    """`value` without its zero and empty fields: the API leaves those out when it answers."""
+    if isinstance(value, dict):
+        out = {k: _plain(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in (0, None, {}, [], "")}
+    return value
+
+
 def chart_requests(charts: list[Chart], sheet_id: int, existing: dict[int, dict[str, Any]],
                    ids: dict[str, int]) -> list[Request]:
     """Add, update or delete sheetsync's charts on one sheet; the operator's stay."""
@@ -85,7 +93,7 @@ def chart_requests(charts: list[Chart], sheet_id: int, existing: dict[int, dict[
                                                "position": where}}})
             continue
         out.append({"updateChartSpec": {"chartId": cid, "spec": spec(chart, ids)}})
-        if existing[cid].get("position") != where:
+        if _plain(existing[cid].get("position")) != _plain(where):
             out.append({"updateEmbeddedObjectPosition": {
                 "objectId": cid, "newPosition": where,
                 "fields": "anchorCell,offsetXPixels,offsetYPixels,widthPixels,heightPixels"}})
