@@ -216,3 +216,36 @@ def test_the_new_workbooks_mapping_rows_are_filled_in_place(tmp_path):
     assert not [f for f in after["findings"] if f["rule"] == "unreadable-value"]
     assert not [f for f in after["findings"] if f["sheet"] == "Rules"]
     assert after["metrics"]["conversion_rate"]["n"] > 0          # Signed deal is won
+
+
+def test_common_crm_export_headers_and_stage_words(rules):
+    """Export headers as HubSpot, Pipedrive and Zoho write them, and their stage words."""
+    from sheetsync.core.tables import find_table
+    from sheetsync.core.values import parse_choice
+
+    exports = {
+        "HubSpot deals": ["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date",
+                          "Create Date", "Deal owner", "Original Source Type", "Pipeline"],
+        "Pipedrive deals": ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Status",
+                            "Deal - Stage", "Deal - Owner", "Deal - Deal created",
+                            "Deal - Won time", "Deal - Organization", "Deal - Source"],
+        "Zoho deals": ["Deal Name", "Account Name", "Stage", "Amount", "Closing Date",
+                       "Deal Owner", "Lead Source", "Created Time", "Next Step"],
+    }
+    want = {"lead", "stage", "deal_size", "closed_date", "date_in", "owner", "source"}
+    for name, headers in exports.items():
+        table = find_table([headers, ["x"] * len(headers)], "Leads", rules.lead_columns)
+        assert table is not None, name
+        assert want <= set(table.columns), (name, want - set(table.columns))
+    assert find_table([exports["Pipedrive deals"]], "Leads",
+                      rules.lead_columns).headers["stage"] == "Deal - Status"
+    stages = rules.stage_vocabulary()
+    words = {"Appointment Scheduled": "meeting", "Qualified To Buy": "qualified",
+             "Presentation Scheduled": "meeting", "Contract Sent": "proposal",
+             "closedwon": "won", "Closed Lost": "lost", "Negotiation/Review": "proposal",
+             "Proposal/Price Quote": "proposal", "Needs Analysis": "researched",
+             "Closed Lost to Competition": "lost", "open": "new", "Prospecting": "new",
+             "Engaging": "outreach", "Discovery": "researched", "Negotiation": "proposal",
+             "Working - Contacted": "outreach", "Closed - Converted": "won",
+             "customer": "won", "salesqualifiedlead": "qualified"}
+    assert {w: parse_choice(w, stages) for w in words} == words
