@@ -536,10 +536,10 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "leads-headers-unknown",
-        "The lead log has {rows} but no header in row {header_row}"
-        " ({headers}) is a column sheetsync knows.",
-        "Rename the headers to sheetsync's ({examples}), or map them on the Rules sheet,"
-        " for example “Stage column” | {first}.",
+        "The lead log has {rows} but sheetsync knows too few of the headers in row"
+        " {header_row} ({headers}) to read it.",
+        "Rename the headers to sheetsync's ({examples}), or name each on the Rules sheet"
+        " in a row such as “Stage column” with the export's header as its value.",
     ),
     Entry(
         "mapped-column-not-found",

@@ -78,7 +78,7 @@ def unknown_headers(grid: Grid, sheet: str, rules: Rules) -> dict[str, object] |
                          if k in rules.lead_columns)
     return catalogue.finding("leads-headers-unknown", sheet=sheet, row=header_row,
                              rows=count(rows, "row"), header_row=header_row, headers=shown,
-                             examples=examples, first=headers[0] if headers else "Status")
+                             examples=examples)
 
 
 def nearest(header: str, rules: Rules, used: Iterable[str] = ()) -> str | None:
