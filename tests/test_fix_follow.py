@@ -74,7 +74,8 @@ def example_in(fix: str) -> str:
     quoted = re.search(r"“([^”]+)”", fix)
     if quoted:
         return quoted[1]
-    m = re.search(r"(?:for example|\bas|\bto) (.+?)(?: or |\.$|\)|$)", fix)
+    m = (re.search(r"for example (.+?)(?: or |\.$|\)|$)", fix)
+         or re.search(r"(?:\bas|\bto) (.+?)(?: or |\.$|\)|$)", fix))
     assert m is not None, f"no example in the fix: {fix}"
     return m[1].strip()
 

@@ -143,7 +143,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     # --- Follow-up -----------------------------------------------------------------------
     Entry(
         "touch-after-stop-reply",
-        "{lead} replied {reply}, but a next touch is still scheduled.",
+        "{lead} {reply}, but a next touch is still scheduled.",
         "Clear the Next touch date.",
     ),
     Entry(
@@ -290,10 +290,9 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("why-next", "Next, after {fix}.", level="note"),
     # --- One priority ------------------------------------------------------------------
     Entry("priority-leak",
-          "Fix this first: it is the most upstream leak, and every stage below it depends"
-          " on it.", level="note"),
-    Entry("priority-diagnosed",
-          "Fix this first: {problem}, and it is the most upstream problem.", level="note"),
+          "It comes first: it is the most upstream leak, and every stage below depends on it.",
+          level="note"),
+    Entry("priority-diagnosed", "It comes first: {problem}.", level="note"),
     Entry("priority-worst-source",
           "{source} is bringing leads that fail your criteria ({rate} of {decided}"
           " qualified)", level="note"),
@@ -308,7 +307,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("review-title", "Weekly review — as of {as_of}, the {weeks} weeks {span}.",
           level="note"),
     Entry("review-fix", "{stage} (Pipeline row {row}). {why}", level="note"),
-    Entry("review-next", "Next: {stages}.", level="note"),
+    Entry("review-next", "{stages}, in that order, once this week's one is done.",
+          level="note"),
     Entry("review-nothing-to-fix",
           "Nothing: every stage is written down and no number is under its minimum.",
           level="note"),
@@ -336,7 +336,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "follow-up-after-stop-reply",
-        "{lead} replied {reply}, but the next action “{action}” keeps the sequence going.",
+        "{lead} {reply}, but the next action “{action}” keeps the sequence going.",
         "Replace {column} with what happens now the sequence has stopped, for example"
         " “close as lost” or “check in next quarter”.",
     ),
@@ -482,8 +482,9 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "deal-stuck",
-        "{lead} has been open {age} since it came in, longer than the {limit} the rules allow.",
-        "Move its Stage to won, lost or nurture (a won or lost deal also needs its Closed date).",
+        "{lead} has been open {age} since the lead came in, longer than the {limit} the rules"
+        " allow.",
+        "Move Stage to won, lost or nurture (a won or lost deal also needs its Closed date).",
         "check",
     ),
     Entry(

@@ -19,6 +19,7 @@ from sheetsync.core.catalogue import finding, plural
 from sheetsync.core.leads import Lead
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
+from sheetsync.core.text import replied
 
 Raw = dict[str, Any]
 _PURSUED_IDS = {"budget": "pursued-needs-budget", "decision_maker": "pursued-needs-decision-maker"}
@@ -83,7 +84,7 @@ def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.
                 and keep_going.search(lead.next_action.casefold())):
             out.append(finding("follow-up-after-stop-reply", sheet=sheet, row=row,
                                column=headers["next_action"], lead=lead.name(),
-                               reply=lead.reply_status, action=lead.next_action))
+                               reply=replied(lead.reply_status), action=lead.next_action))
         if lead.decision == "pursue":
             for key in required:
                 if getattr(lead, key) is None or getattr(lead, key) == "":

@@ -257,12 +257,14 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
     return list(map(Lead._make, zip(*cells, strict=True))), findings
 
 
+_DATE = "a date, for example 21 Oct 2026"
 _EXAMPLES = {
-    "date_in": "21 Oct 2026", "sent_date": "21 Oct 2026", "next_touch_date": "21 Oct 2026",
-    "next_action_date": "21 Oct 2026", "closed_date": "21 Oct 2026",
-    "budget": "8000 or $8K", "deal_size": "8000 or $8K",
+    "date_in": _DATE, "sent_date": _DATE, "next_touch_date": _DATE,
+    "next_action_date": _DATE, "closed_date": _DATE,
+    "budget": "a number, for example 8000 or $8K",
+    "deal_size": "a number, for example 8000 or $8K",
     "problem_fit": "yes or no", "decision_maker": "yes or no",
-    "timeline": "45 days or 3 weeks",
+    "timeline": "days or weeks, for example 45 days or 3 weeks",
 }
 
 
@@ -278,7 +280,7 @@ def lead_name(table: Table, cells: Sequence[Value], row: int) -> str:
 def _unreadable(table: Table, key: str, index: int, why: str) -> Finding:
     header = table.headers.get(key, key)
     row, cells = table.rows[index]
-    example = _EXAMPLES.get(key, "the words the column uses")
+    example = _EXAMPLES.get(key, "one of the words the column uses")
     problem, said, instead = why.partition("; write it as ")
     if said:               # the reader said how to write it: say that once, in the fix
         example = _ISO.sub(lambda m: day(dt.date.fromisoformat(m[0])), instead)

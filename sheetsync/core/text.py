@@ -40,6 +40,16 @@ def rounded(x: float, places: int = 0) -> Decimal:
     return Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+_REPLIED = {"negative": "said no", "bounce": "could not be reached (the message bounced)",
+            "opt-out": "asked not to be contacted", "positive": "replied with interest",
+            "neutral": "replied"}
+
+
+def replied(status: str | None) -> str:
+    """A Reply status as a person says it: 'bounce' -> 'could not be reached (...)'."""
+    return _REPLIED.get(status or "", f"replied {status}")
+
+
 def pct(x: float | None) -> str:
     """0.345 -> '35%'; one decimal under 10% ('6.5%'); the sheet's percent format agrees."""
     if x is None:

@@ -19,7 +19,7 @@ from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Finding
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import day, money
+from sheetsync.core.text import day, money, replied
 
 Raw = dict[str, Any]
 _FINDINGS = TypeAdapter(list[Finding])
@@ -174,7 +174,8 @@ def _follow_up(lead: Lead, ctx: _Ctx) -> None:
     stopped = lead.reply_status in ctx.stop
     done = lead.touches is not None and 0 < ctx.rules.max_touches <= lead.touches
     if stopped and lead.next_touch_date is not None:
-        ctx.finding(lead, "next_touch_date", "touch-after-stop-reply", reply=lead.reply_status)
+        ctx.finding(lead, "next_touch_date", "touch-after-stop-reply",
+                    reply=replied(lead.reply_status))
     if (lead.sent_date is None or stopped or done or lead.stage in ctx.closed
             or lead.decision != "pursue"):
         return
