@@ -274,3 +274,25 @@ def test_a_sync_reads_the_package_model_once_unless_the_file_changed(runner, tmp
     opened.clear()
     source.apply(Plan())
     assert opened == ["book.xlsx"]                        # so the write reads it again
+
+
+def test_a_damaged_rels_part_stops_a_sync_only_where_it_is_needed(runner, tmp_path):
+    """A drawing's unreadable .rels is no business of sync's; the workbook's own is: one
+    line naming the part, exit 2, the file unchanged."""
+    path = book(tmp_path / "book.xlsx")
+    add_header_picture(path, "Leads")
+    parts = members(path)
+    parts["xl/drawings/_rels/vmlDrawing9.vml.rels"] = b"<Relationships><Relationship"
+    rewrite(path, parts)
+    sync(runner, path)
+    assert members(path)["xl/drawings/_rels/vmlDrawing9.vml.rels"] == \
+        b"<Relationships><Relationship"
+    parts = members(path)
+    parts["xl/_rels/workbook.xml.rels"] = b"<Relationships><Relationship"
+    rewrite(path, parts)
+    before = path.read_bytes()
+    result = runner.invoke(main, ["sync", str(path), *AS_OF])
+    assert result.exit_code == 2
+    assert "xl/_rels/workbook.xml.rels is not readable XML" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert path.read_bytes() == before

@@ -1,11 +1,12 @@
 """One model of an .xlsx package: its parts, their content types and relationships.
 
 Read once per run, as python-docx's `opc` package reads a .docx: `[Content_Types].xml`,
-every `.rels` part and `workbook.xml` are parsed with defusedxml into the small model
-below; every other part (sheets, drawings, macros...) is only a name here and stays
-the bytes it was.  Changes are edits of those few parts (see `opc.XmlPart`): a new
-relationship is one element inserted before `</Relationships>`, a new sheet one
-`<sheet>` before `</sheets>`; unchanged parts come back byte for byte.
+`workbook.xml` and every `.rels` part (each when first asked for) are parsed with
+defusedxml into the small model below; every other part (sheets, drawings, macros...)
+is only a name here and stays the bytes it was.  Changes are edits of those few parts
+(see `opc.XmlPart`): a new relationship is one element inserted before
+`</Relationships>`, a new sheet one `<sheet>` before `</sheets>`; unchanged parts come
+back byte for byte.
 
 The API, for every module that needs the package::
 
@@ -213,13 +214,19 @@ class ContentTypes:
         self.overrides.pop(key, None)
 
 
-def _read_xml(zf: zipfile.ZipFile, name: str, path: Path) -> XmlPart:
+def _read_small(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """A package part's bytes (one of the small ones the model reads)."""
     info = zf.getinfo(name)
     if info.file_size > MAX_SMALL_PART:
         raise SourceError(f"{path.name}: part {name} is far bigger than any workbook's;"
                           " open it in Excel and save it again")
+    return zf.read(info)
+
+
+def _read_xml(zf: zipfile.ZipFile, name: str, path: Path) -> XmlPart:
+    data = _read_small(zf, name, path)
     try:
-        return XmlPart.parse(name, zf.read(info))
+        return XmlPart.parse(name, data)
     except ValueError as exc:
         raise SourceError(f"{path.name}: {exc}; open it in Excel and save it again") from exc
 
@@ -253,16 +260,16 @@ class Package:
     """An .xlsx package as sheetsync reads and changes it (see the module docstring)."""
 
     def __init__(self, path: Path, members: list[str], types: XmlPart,
-                 rels: dict[str, XmlPart], workbook_name: str, workbook: XmlPart) -> None:
+                 rels: dict[str, bytes], workbook_name: str, workbook: XmlPart) -> None:
         self.path = path
         self._lower = {n.lower(): n for n in members}
         self.content_types = ContentTypes(types)
         self.parts: dict[str, str | None] = {n: self.content_types.of(n) for n in members
                                              if not n.endswith("/")}
         self._rels: dict[str, Relationships] = {}
-        for name, xml in rels.items():
-            source = _source_of(name)
-            self._rels[source] = Relationships(source, xml, self._lower)
+        # Every .rels as read, parsed when first asked for: one that nothing here needs
+        # (a drawing's, say) cannot stop a sync even when it is damaged.
+        self._unparsed = {_source_of(name): (name, data) for name, data in rels.items()}
         self.workbook_name = workbook_name
         self.workbook = WorkbookXml(workbook)
         self.stamp: tuple[int, int, int] | None = None     # the file it was read from
@@ -281,7 +288,7 @@ class Package:
         types = (_read_xml(zf, CONTENT_TYPES, path) if CONTENT_TYPES in zf.NameToInfo
                  else XmlPart.parse(CONTENT_TYPES, (f'{XML_DECLARATION}<Types xmlns="{CT_NS}">'
                                                     "</Types>").encode()))
-        rels = {n: _read_xml(zf, n, path) for n in members
+        rels = {n: _read_small(zf, n, path) for n in members
                 if n.lower().endswith(".rels") and not n.endswith("/")}
         book = workbook_part_name(zf)
         if book not in zf.NameToInfo:
@@ -299,7 +306,15 @@ class Package:
         """The relationships of part `source` ("" for the package's own), perhaps none."""
         found = self._rels.get(source)
         if found is None:
-            found = self._rels[source] = Relationships(source, None, self._lower)
+            xml = None
+            if source in self._unparsed:
+                name, data = self._unparsed.pop(source)
+                try:
+                    xml = XmlPart.parse(name, data)
+                except ValueError as exc:
+                    raise SourceError(f"{self.path.name}: {exc}; open it in Excel and save"
+                                      " it again") from exc
+            found = self._rels[source] = Relationships(source, xml, self._lower)
         return found
 
     def sheet_part(self, name: str) -> str | None:
