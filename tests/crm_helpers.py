@@ -51,13 +51,15 @@ def new_book(path: Path, example: bool = True) -> Path:
 
 
 def paste(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Leads",
-          rules_rows: Sequence[Sequence[Any]] = ()) -> Path:
-    """`rows` pasted at A1 of `sheet` (the Leads sheet emptied first; another sheet made),
-    text cells as text as a paste leaves them; `rules_rows` typed under the Rules sheet."""
+          rules_rows: Sequence[Sequence[Any]] = (), clear: bool = True) -> Path:
+    """`rows` pasted at A1 of `sheet` (the Leads sheet emptied first unless not `clear`;
+    another sheet made), text cells as text as a paste leaves them; `rules_rows` typed
+    under the Rules sheet."""
     book = load_workbook(path)
     if sheet in book.sheetnames:
         ws = book[sheet]
-        ws.delete_rows(1, ws.max_row)
+        if clear:
+            ws.delete_rows(1, ws.max_row)
     else:
         ws = book.create_sheet(sheet)
     for r, row in enumerate(rows, start=1):

@@ -94,7 +94,7 @@ def test_maven_pipeline_says_what_the_export_measures(maven):
     assert rows["Conversion rate %"]["status"] in ("On target", "Below target", "Too few to judge")
     assert rows["Leads per week"]["status"] in ("On target", "Below target", "Too few to judge")
     why = rows["Qualified rate %"]["why"]
-    assert "Decision column" in why and "not tracked" in why
+    assert "Decision" in why and "not tracked" in why
     # no Source column: one source is not the same as no source
     assert all(leak["kind"] != "single-source" for leak in data["leaks"])
     # no Decision column: the review does not list every open deal as unrouted
@@ -122,6 +122,24 @@ def test_maven_with_day_first_text_dates(tmp_path):
     want = counters(_records(rows), MAVEN_AS_OF, date_in="engage_date", closed="close_date",
                     stage="deal_stage", won="Won", lost="Lost", value="close_value", day=_iso)
     same(measured(data), want)
+
+
+def test_maven_pasted_over_the_new_workbooks_headers(tmp_path):
+    """Pasted at A1 of the Leads sheet as it is: the new workbook's headers to the right
+    of the export stay, over empty columns.  The export's columns win, the empty ones are
+    one finding each, and the empty Decision column counts as no Decision column."""
+    rows = read_csv(export("maven_sales_pipeline.csv"))
+    path = paste(new_book(tmp_path / "pipeline.xlsx"), rows, clear=False)
+    data = check_json(path, MAVEN_AS_OF.isoformat())
+    assert data["columns"]["used"]["stage"] == "deal_stage"
+    assert data["columns"]["used"]["date_in"] == "engage_date"
+    assert data["columns"]["decision_tracked"] is False
+    want = counters(_records(rows), MAVEN_AS_OF, date_in="engage_date", closed="close_date",
+                    stage="deal_stage", won="Won", lost="Lost", value="close_value", day=_iso)
+    same(measured(data), want)
+    per_row = Counter(f["rule"] for f in _leads_findings(data)
+                      if f["row"] is not None and f["rule"] != "date-in-future")
+    assert not per_row, per_row
 
 
 def test_maven_on_a_sheet_named_after_the_csv(tmp_path):

@@ -516,9 +516,10 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "qualified-rate-not-tracked",
-        "The lead log has no Decision column, so the qualified rate is not tracked and"
+        "No lead in the log has a Decision, so the qualified rate is not tracked and"
         " every lead counts as pursued for the conversion rate.",
-        "Add a Decision column (pursue, nurture or skip) to track the qualified rate.",
+        "Type pursue, nurture or skip in a Decision column (add one if the log has none)"
+        " to track the qualified rate.",
         "note",
     ),
     Entry(
@@ -561,7 +562,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     # --- Words that are not findings ----------------------------------------------------
     Entry("counter-lost-rows", "{rows} left out because a value it needs could not be read."),
     Entry("qualified-rate-untracked-why",
-          "The lead log has no Decision column (pursue, nurture or skip), so it is not tracked."),
+          "No lead in the log has a Decision (pursue, nurture or skip), so it is not tracked."),
     Entry("lead-log-unreadable", "The lead log's headers are not ones sheetsync knows."),
     Entry("columns-used", "Columns used: {pairs}."),
     Entry("columns-ignored", "Columns ignored: {names}."),

@@ -229,7 +229,7 @@ def _run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     findings += unreadable
     counted, lead_checks = lead_checks_of(leads, leads_table, rules, as_of, unreadable)
 
-    decision_tracked = leads_table is None or "decision" in leads_table.columns
+    decision_tracked = leads_table is None or columns.decisions_typed(leads_table)
     metrics = measure(counted, as_of, rules, decisions=decision_tracked)
     _rate_statuses(metrics, rules)
     lead_rules, absent, per_field = rules, {}, Counter[str]()

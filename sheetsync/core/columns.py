@@ -179,6 +179,15 @@ def absent_fields(table: Table, leads: list[Lead], rules: Rules) -> dict[str, in
     return need
 
 
+def decisions_typed(table: Table) -> bool:
+    """True when the log routes leads: a Decision column with something typed in it.
+
+    A log without one (a CRM export, or one pasted over a new workbook's headers, whose
+    Decision column then stays empty) counts every lead as pursued (DESIGN.md §8).
+    """
+    return "decision" in table.columns and (not table.rows or _filled(table, "decision"))
+
+
 def _filled(table: Table, key: str) -> bool:
     """True when some row has something typed in column `key` (readable or not)."""
     return not all(map(is_empty, table.column_values(key)))
@@ -206,7 +215,7 @@ def column_findings(table: Table, need: dict[str, int], rules: Rules) -> list[Fi
         else:
             out.append(catalogue.finding("lead-column-absent", sheet=table.sheet,
                                          column=_usual(k, rules), leads=count(n, "lead")))
-    if "decision" not in table.columns:
+    if not decisions_typed(table):
         out.append(catalogue.finding("qualified-rate-not-tracked", sheet=table.sheet))
     return _FINDINGS.validate_python(out)
 
@@ -242,5 +251,5 @@ def report(table: Table | None, rules: Rules, skipped: list[str],
         absent=[table.headers.get(k) or _usual(k, rules) for k in absent],
         unreadable={table.headers.get(k, k): n for k, n in refused_per_field.items()},
         skipped_sheets=skipped,
-        decision_tracked="decision" in table.columns,
+        decision_tracked=decisions_typed(table),
     )
