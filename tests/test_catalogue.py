@@ -23,8 +23,8 @@ GIVEN = {"sheet", "row", "column"}
 ENGINEER = re.compile(r"\bn=|95% interval|(?i:wilson|cohort|\berror\b|\bnull\b)|\bNone\b|"
                       r"\d{4}-W\d\d|\d\d:\d\d:\d\d")
 # Entries said inside another entry's sentence (priority-diagnosed's {problem}).
-FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-low-qualified",
-             "priority-low-conversion", "priority-low-deal-size",
+FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-grow-source",
+             "priority-low-qualified", "priority-low-conversion", "priority-low-deal-size",
              "review-won", "review-lost", "review-nurture"}    # and headings
 
 

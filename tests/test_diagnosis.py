@@ -106,3 +106,20 @@ def test_comparisons_use_the_rounded_number_the_operator_sees(rules):
     leads = leads_with({"Referral": (7, 33), "Partner": (8, 32)}, D(2026, 11, 2), "s")
     result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
     assert result.diagnosis.startswith("Qualified rate is 23% — ")
+
+
+def test_the_priority_blames_the_source_to_grow(rules):
+    answers = FILLED | {"Input source #1": "Partner intros", "Input source #2": "Referrals"}
+    leads = leads_with({"Referral": (4, 5), "Partner": (1, 5)}, D(2026, 11, 2), "p")
+    result = run_check(book(answers, leads=leads), rules, AS_OF).result
+    assert result.fix_this_week is not None
+    assert result.fix_this_week.stage == "Input source #2"          # the row naming Referral
+    assert "Referral is the one to grow" in result.fix_this_week.why
+    assert result.metrics.leads_per_week.status == "below-target"
+
+
+def test_a_counter_status_is_judged_on_the_number_shown(rules):
+    leads = leads_with({"Referral": (8, 33), "Partner": (8, 32)}, D(2026, 11, 2), "t")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    q = result.metrics.qualified_rate
+    assert round(q.value, 3) == 0.246 and q.status == "on-target"

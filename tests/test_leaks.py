@@ -108,10 +108,14 @@ def test_counter_measured_by_the_log_is_not_a_leak(rules):
     assert by_stage["Leads per week"].kind is None  # measured, not a leak
     assert by_stage["Leads per week"].measured == pytest.approx(8 / 4)
     assert by_stage["Qualified rate %"].kind is None
-    # no pursue lead closed in the window: conversion cannot be measured yet
-    assert by_stage["Conversion rate %"].kind == "untracked"
-    # the typed answer "~$1,800" is no longer enough once the log has leads
-    assert by_stage["Average deal size"].kind == "untracked"
+    # pursued leads, none closed in the window: not a leak, "no closed deals yet" (issue 16)
+    conversion = by_stage["Conversion rate %"]
+    assert conversion.kind is None and conversion.state == "low-sample"
+    assert conversion.why.startswith("No pursued deal has closed in the last 4 weeks yet")
+    # nor won: the typed answer "~$1,800" is not read either, the log will measure it
+    assert by_stage["Average deal size"].kind is None
+    assert by_stage["Average deal size"].why.startswith("No deal has been won")
+    assert "Conversion rate %" not in {x.stage for x in result.leaks}
     # two sources in the window: Input source #2 is judged by its words (blank)
     assert by_stage["Input source #2"].kind == "blank"
 
@@ -174,3 +178,11 @@ def test_missing_blocks_sheet_is_said_once(rules, seed_book):
     result = run_check(seed_book, rules, AS_OF).result
     said = [f for f in result.findings if f.rule == "blocks-sheet-missing"]
     assert len(said) == 1 and said[0].severity == "info"
+
+
+def test_without_stages_the_closing_counters_are_untracked(rules):
+    leads = [lead(ID=f"L{i}", Lead=f"Lead {i}", Stage=None, **{"Date in": dt.date(2026, 10, 20)})
+             for i in range(6)]
+    result = run_check(book(leads=leads), rules, AS_OF).result
+    kinds = {x.stage: x.kind for x in result.leaks}
+    assert kinds["Conversion rate %"] == "untracked"

@@ -267,6 +267,12 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("why-untracked",
           "The lead log cannot measure it yet: fill in {columns} on the Leads sheet.",
           level="note"),
+    Entry("why-no-closed-deals",
+          "No pursued deal has closed in the last {weeks} yet: mark each one won or lost"
+          " with its Closed date when it closes.", level="note"),
+    Entry("why-no-won-deals",
+          "No deal has been won in the last {weeks} yet: it shows once a won deal has its"
+          " Closed date and Deal size.", level="note"),
     Entry("why-single-source",
           "Only one source brought leads in the last {weeks} weeks ({source}):"
           " add a second, intentional source.", level="note"),
@@ -297,6 +303,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
           "{source} is bringing leads that fail your criteria ({rate} of {decided}"
           " qualified)", level="note"),
     Entry("priority-low-volume", "only {value} leads a week come in", level="note"),
+    Entry("priority-grow-source", "only {value} leads a week come in from {sources}, and"
+          " {source} is the one to grow", level="note"),
     Entry("priority-low-qualified", "the qualified rate is {value}, under your {target}"
           " minimum", level="note"),
     Entry("priority-low-conversion", "the conversion rate is {value}, under your {target}"

@@ -80,11 +80,13 @@ def best_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
     return max(active, key=lambda s: s.leads, default=None)
 
 
-def no_closed_deals(metrics: Metrics) -> bool:
-    """Pursued leads came in, but no pursued deal closed (won or lost) in the window."""
+def no_closed_deals(metrics: Metrics, *, won: bool = False) -> bool:
+    """Pursued leads came in, but no pursued deal closed (won or lost; with `won`, won)
+    in the window."""
     q, c = metrics.qualified_rate, metrics.conversion_rate
     pursued = round((q.value or 0.0) * q.n)
-    return c.n == 0 and pursued > 0
+    closed = metrics.average_deal_size.n + metrics.cycle_time_days.n if won else c.n
+    return closed == 0 and pursued > 0
 
 
 def _low_volume(lpw: Metric, metrics: Metrics, rules: Rules) -> str:

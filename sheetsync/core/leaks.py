@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sheetsync.core.catalogue import plural, say
+from sheetsync.core.diagnosis import no_closed_deals
 from sheetsync.core.leads import Lead
 from sheetsync.core.metrics import deal_sizes, won_in
 from sheetsync.core.result import Leak, Metric, Metrics
@@ -120,6 +121,10 @@ def evidence_kind(
         metric = counter_metric(counter, metrics)
         if _measurable(metric):
             return "measured", ""
+        if (counter in _CLOSING and no_closed_deals(metrics, won=counter != "conversion_rate")
+                and any(x.stage is not None for x in leads)):    # the log keeps stages
+            # pursued leads, none closed (won) yet: tracked, just not measurable yet
+            return "waiting", say(_CLOSING[counter], weeks=plural(rules.window_weeks, "week"))
         return "untracked", say("why-untracked", columns=_NEEDS.get(counter, "the columns"))
     if stage_name == SECOND_SOURCE:
         sources = [b for b in metrics.by_source if b.leads > 0 and b.name != "(none)"]
@@ -135,6 +140,10 @@ def evidence_kind(
                                  high=money(max(sizes)), deals=plural(n, "won deal"))
     return None, ""
 
+
+# Counters only closed deals measure: with pursued leads and none closed yet, each says so.
+_CLOSING = {"conversion_rate": "why-no-closed-deals", "average_deal_size": "why-no-won-deals",
+            "cycle_time_days": "why-no-won-deals"}
 
 # What a counter needs from the lead log, in the operator's column names.
 _NEEDS = {

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sheetsync.core.catalogue import say
-from sheetsync.core.diagnosis import worst_source
+from sheetsync.core.catalogue import plural, say
+from sheetsync.core.diagnosis import best_source, shown, worst_source
 from sheetsync.core.result import Leak, Metric, Metrics, PipelineRow
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import money, number, pct
@@ -54,7 +54,9 @@ def metric_status(counter: str, metric: Metric, rules: Rules) -> str:
     if metric.n < rules.min_sample:
         return "low-sample"
     floor = target(counter, rules)
-    return BELOW if floor is not None and metric.value < floor else "on-target"
+    # compared as the operator sees it: 24.6% shows as 25% and is not under 25%
+    below = floor is not None and shown(metric.value, metric.unit) < floor
+    return BELOW if below else "on-target"
 
 
 def show_target(counter: str, value: float) -> str:
@@ -90,10 +92,15 @@ def blame(metrics: Metrics, rows: list[PipelineRow], rules: Rules) -> Blame | No
         return m if metric_status(counter, m, rules) == BELOW else None
 
     d = rules.diagnosis
-    active = [s for s in metrics.by_source if s.leads > 0]
-    if (m := below("leads_per_week")) is not None and len(active) <= 1:
-        return Blame(INPUT_2, "leads_per_week",
-                     say("priority-low-volume", value=number(m.value)))
+    active = [s for s in metrics.by_source if s.leads > 0 and s.name != "(none)"]
+    if (m := below("leads_per_week")) is not None:
+        best = best_source(active, rules) if len(active) > 1 else None
+        if best is None:
+            return Blame(INPUT_2, "leads_per_week",
+                         say("priority-low-volume", value=number(m.value)))
+        return Blame(source_row(best.name, rows), "leads_per_week",
+                     say("priority-grow-source", value=number(m.value), source=best.name,
+                         sources=plural(len(active), "source")))
     if (m := below("qualified_rate")) is not None:
         worst = worst_source(metrics.by_source, rules)
         if worst is not None:

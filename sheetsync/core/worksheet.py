@@ -117,6 +117,8 @@ def _evaluate_row(
             row.state = "ok"            # measured, with no minimum to be on
         row.measured = metric.value
         row.why = describe_metric(stage.counter or "", metric, rules)
+    elif kind == "waiting":             # tracked, but nothing has closed yet: no leak
+        row.state, row.why = "low-sample", why
     elif kind is not None:
         row.state, row.kind, row.why = "leak", kind, why
     elif words:
