@@ -124,7 +124,11 @@ def test_sync_writes_owned_cells_and_second_sync_changes_nothing(runner, tmp_pat
     assert "%" in pipe.cell(r, 4).number_format
     assert pipe.cell(r, 5).value == "On target"
     assert "of 7 decided leads" in pipe.cell(r, 6).value
-    assert pipe.cell(rows["Input source #2"], 5).value == "Fix this week"
+    # 1.8 leads a week from two sources: grow the bigger one, Referral, which Input
+    # source #1 names (issue 16); the blank Input source #2 is next
+    assert pipe.cell(rows["Input source #1"], 5).value == "Fix this week"
+    assert "(grow Referral)" in pipe.cell(rows["Input source #1"], 6).value
+    assert pipe.cell(rows["Input source #2"], 5).value == "Leak"
     assert "Nothing is written here yet" in pipe.cell(rows["Input source #2"], 6).value
     leads_ws = wb["Leads"]
     check_col = [c.value for c in leads_ws[1]].index("Check") + 1

@@ -114,7 +114,7 @@ def test_the_priority_blames_the_source_to_grow(rules):
     result = run_check(book(answers, leads=leads), rules, AS_OF).result
     assert result.fix_this_week is not None
     assert result.fix_this_week.stage == "Input source #2"          # the row naming Referral
-    assert "Referral is the one to grow" in result.fix_this_week.why
+    assert "from 2 sources (grow Referral)" in result.fix_this_week.why
     assert result.metrics.leads_per_week.status == "below-target"
 
 

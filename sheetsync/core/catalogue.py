@@ -303,8 +303,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
           "{source} is bringing leads that fail your criteria ({rate} of {decided}"
           " qualified)", level="note"),
     Entry("priority-low-volume", "only {value} leads a week come in", level="note"),
-    Entry("priority-grow-source", "only {value} leads a week come in from {sources}, and"
-          " {source} is the one to grow", level="note"),
+    Entry("priority-grow-source", "only {value} leads a week come in from {sources}"
+          " (grow {source})", level="note"),
     Entry("priority-low-qualified", "the qualified rate is {value}, under your {target}"
           " minimum", level="note"),
     Entry("priority-low-conversion", "the conversion rate is {value}, under your {target}"
