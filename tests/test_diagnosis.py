@@ -123,3 +123,12 @@ def test_a_counter_status_is_judged_on_the_number_shown(rules):
     result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
     q = result.metrics.qualified_rate
     assert round(q.value, 3) == 0.246 and q.status == "on-target"
+
+
+def test_low_volume_with_no_source_ahead_names_none(rules):
+    leads = leads_with({"Referral": (1, 2), "Partner": (1, 2), "SEO": (1, 2)},
+                       D(2026, 11, 2), "x")
+    result = run_check(book(FILLED, leads=leads), rules, AS_OF).result
+    assert result.diagnosis.startswith(
+        "Only 1.5 leads a week come in from 3 sources, none bringing more than the others")
+    assert result.fix_this_week is not None and result.fix_this_week.stage == "Input source #2"

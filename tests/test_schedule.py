@@ -125,7 +125,9 @@ def test_good_broken_missing_library(tmp_path):
     runs = run_all(load_config(three(tmp_path)), as_of=AS_OF)
     assert [(r.name, r.result) for r in runs] == [
         ("Good", "ok"), ("Broken", "failed"), ("missing.xlsx", "failed")]
-    assert runs[0].leaks == 4 and runs[0].fix_this_week == "Input source #2"
+    # Input source #2 (blank), Qualification criteria (none), Price (varies): the pursued
+    # leads have not closed yet, which is not a leak (issue 16)
+    assert runs[0].leaks == 3 and runs[0].fix_this_week == "Input source #2"
     assert "broken.xlsx" in runs[1].error and "missing.xlsx" in runs[2].error
     assert not all(r.ok for r in runs)
     assert owned_status(tmp_path / "good.xlsx")[1] == "Fix this week"
@@ -145,7 +147,7 @@ def test_good_broken_missing_through_the_cli(tmp_path):
     lines = [json.loads(x) for x in as_json.stdout.splitlines()]
     assert [x["workbook"] for x in lines] == ["Good", "Broken", "missing.xlsx"]
     assert [x["result"] for x in lines] == ["unchanged", "failed", "failed"]
-    assert lines[0]["leaks"] == 4 and lines[0]["findings"] >= 0 and lines[0]["error"] is None
+    assert lines[0]["leaks"] == 3 and lines[0]["findings"] >= 0 and lines[0]["error"] is None
     assert {"time", "source", "seconds", "fix_this_week", "changed_cells"} <= set(lines[0])
 
 
@@ -368,7 +370,7 @@ def test_log_lines(tmp_path):
         assert data["ok"] is run.ok and isinstance(data["seconds"], float)
         text = format_log_line(run)
         assert "\n" not in text and text.startswith(f"{run.name}: {run.result} in ")
-    assert "4 leaks" in format_log_line(runs[0])
+    assert "3 leaks" in format_log_line(runs[0])
     assert "fix this week: Input source #2" in format_log_line(runs[0])
     with pytest.raises(ValueError):
         format_log_line(runs[0], "xml")

@@ -373,6 +373,12 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "Only {value} leads a week come in from {sources} — grow {source}, {why}.",
         level="note",
     ),
+    Entry(
+        "diagnosis-grow-any",
+        "Only {value} leads a week come in from {sources}, none bringing more than the"
+        " others yet — pick the one your best clients came from and grow it.",
+        level="note",
+    ),
     Entry("diagnosis-best-source-rate",
           "the one whose leads qualify best ({rate} of {decided})", level="note"),
     Entry("diagnosis-best-source-volume", "the one that brings the most ({leads})",

@@ -72,12 +72,15 @@ def worst_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
 
 def best_source(sources: list[Breakdown], rules: Rules) -> Breakdown | None:
     """The source to grow: the best qualified rate among those with enough decisions,
-    else the one that brought the most leads."""
+    else the one that brought the most leads; None when none stands out (a tie)."""
     active = [s for s in sources if s.leads > 0 and s.name != "(none)"]
     usable = [s for s in active if _usable(s.qualified_rate, rules)]
     if usable:
         return max(usable, key=lambda s: (s.qualified_rate.value or 0.0, s.leads))
-    return max(active, key=lambda s: s.leads, default=None)
+    ranked = sorted(active, key=lambda s: s.leads, reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0].leads == ranked[1].leads):
+        return None
+    return ranked[0]
 
 
 def no_closed_deals(metrics: Metrics, *, won: bool = False) -> bool:
@@ -96,7 +99,9 @@ def _low_volume(lpw: Metric, metrics: Metrics, rules: Rules) -> str:
             return say("diagnosis-one-source", value=number(lpw.value), source=active[0].name)
         return say("diagnosis-no-source", value=number(lpw.value))
     best = best_source(active, rules)
-    assert best is not None
+    if best is None:
+        return say("diagnosis-grow-any", value=number(lpw.value),
+                   sources=plural(len(active), "source"))
     q = best.qualified_rate
     if _usable(q, rules):
         why = say("diagnosis-best-source-rate", rate=pct(q.value),
