@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Breakdown, Leak, Metric, Metrics
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import money, number, pct
+from sheetsync.core.text import money, number, pct, rounded
 
 _LEAK_ADVICE = {
     "blank": "is blank",
@@ -33,14 +33,14 @@ _LEAK_ADVICE = {
 
 
 def shown(value: float, unit: str) -> float:
-    """`value` rounded the way the operator sees it (text.py): rates to a whole percent
-    (a tenth under 10%), money to the unit, counts and days to a tenth."""
+    """`value` rounded the way the operator sees it (text.py, half up): rates to a whole
+    percent (a tenth under 10%), money and days to the unit, counts to a tenth."""
     if unit == "rate":
-        v = value * 100
-        return round(v, 1 if 0 < v < 10 else 0) / 100
-    if unit == "money":
-        return float(round(value))
-    return round(value, 1)
+        v = rounded(value * 100, 1)
+        return float(v if 0 < v < 10 else rounded(value * 100)) / 100
+    if unit in ("money", "days"):
+        return float(rounded(value))
+    return float(rounded(value, 1))
 
 
 def _usable(m: Metric, rules: Rules) -> bool:

@@ -19,15 +19,10 @@ from sheetsync.core.catalogue import finding, plural
 from sheetsync.core.leads import Lead
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
-from sheetsync.core.text import replied
+from sheetsync.core.text import day, replied
 
 Raw = dict[str, Any]
 _PURSUED_IDS = {"budget": "pursued-needs-budget", "decision_maker": "pursued-needs-decision-maker"}
-
-
-def day(d: dt.date) -> str:
-    """A date as the operator reads it: 13 Nov 2026."""
-    return f"{d.day} {d:%b %Y}"
 
 
 def _words(words: list[str]) -> re.Pattern[str] | None:

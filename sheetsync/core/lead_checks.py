@@ -13,12 +13,13 @@ from pydantic import TypeAdapter
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.duplicates import duplicate_findings
-from sheetsync.core.followup import day, follow_up_findings, touch_overdue
+from sheetsync.core.followup import follow_up_findings, touch_overdue
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Finding, LeadRef, Review
 from sheetsync.core.rules import Rules
 from sheetsync.core.sanity import screen_dates, stuck_findings
 from sheetsync.core.tables import Table
+from sheetsync.core.text import day
 
 _FINDINGS = TypeAdapter(list[Finding])
 

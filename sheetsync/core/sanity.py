@@ -16,10 +16,10 @@ from operator import attrgetter
 from typing import Any
 
 from sheetsync.core.catalogue import finding, plural
-from sheetsync.core.followup import day
 from sheetsync.core.leads import Lead
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
+from sheetsync.core.text import day
 
 Raw = dict[str, Any]
 _ALL_DATES = ("date_in", "sent_date", "next_touch_date", "next_action_date", "closed_date")
