@@ -171,7 +171,8 @@ def _sync(
     del checked, raw
     if dry_run or (count == 0 and not stale and previous is not None):
         return outcome          # nothing but the stamp would move: leave the file alone
-    set_last_synced(plan, dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+    now = dt.datetime.now().astimezone()
+    set_last_synced(plan, f"{now.day} {now:%b %Y, %H:%M} ({now:%Z})")
     backend.apply(plan, force=force)
     outcome.written = True
     return outcome

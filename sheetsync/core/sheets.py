@@ -55,15 +55,16 @@ def _heads(*names: str) -> Row:
 
 def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
     m = result.metrics
-    rows: list[Row] = [_heads("Metric", "Value", "n", "Low sample", "95% low", "95% high",
-                              "Previous window", "Previous n", "Mean")]
+    rows: list[Row] = [_heads("Counter", "Value", "Counted", "Too few to judge", "Likely from",
+                              "Likely to", "The weeks before", "Counted before",
+                              "Mean")]
     for key, label in METRIC_LABELS.items():
         metric: Metric = getattr(m, key)
         fmt = unit_format(metric.unit, result.currency)
         iv = metric.interval
         rows.append([
             _t(label), _n(metric.value, fmt), _n(metric.n, "integer"),
-            _t("low sample" if metric.low_sample else ""),
+            _t("too few to judge" if metric.low_sample else ""),
             _n(iv.low if iv else None, "percent"), _n(iv.high if iv else None, "percent"),
             _n(metric.previous, fmt), _n(metric.previous_n, "integer"), _n(metric.mean, fmt),
         ])
@@ -77,8 +78,8 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
         [],
     ]
     for title, groups in (("Source", m.by_source), ("Owner", m.by_owner)):
-        rows.append(_heads(title, "Leads", "Leads/week", "Qualified rate", "n",
-                           "Conversion rate", "n", "Won", "Lost", "Qualified, likely",
+        rows.append(_heads(title, "Leads", "Leads a week", "Qualified rate", "Decided",
+                           "Conversion rate", "Closed", "Won", "Lost", "Qualified, likely",
                            "Conversion, likely"))
         for b in groups:
             rows.append([
@@ -94,7 +95,7 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
                        "Won", "Lost", "Conversion rate"))
     for w in m.weekly:
         rows.append([
-            _t(w.week), CellWrite(w.start, "date"), _n(w.leads, "integer"),
+            _t(f"Week of {day(w.start)}"), CellWrite(w.start, "date"), _n(w.leads, "integer"),
             _n(w.decided, "integer"), _n(w.pursued, "integer"),
             _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
             _n(w.conversion_rate, "percent"),
