@@ -174,6 +174,19 @@ def test_blocks_leaks(rules):
     assert result.fix_this_week.stage == "Input source #2"
 
 
+def test_a_block_row_reports_every_problem(rules):
+    blocks = [["Block", "Current owner", "Current output", "Missing rule", "Fix this week"],
+              ["Follow-up", "", "", "no stop rule after opt-out", ""],
+              ["Outreach", "Ben", "first message", "", ""]]
+    result = run_check(book(Blocks=blocks), rules, AS_OF).result
+    kinds = [x.kind for x in result.leaks if x.sheet == "Blocks"]
+    assert kinds == ["no-owner", "no-output", "no-rule"]
+    row = next(b for b in result.blocks if b.block == "Follow-up")
+    assert row.status == "Leak: nobody owns it, no output, a rule is missing"
+    assert row.kind == "no-owner" and row.kinds == kinds
+    assert next(b for b in result.blocks if b.block == "Outreach").status == "OK"
+
+
 def test_missing_blocks_sheet_is_said_once(rules, seed_book):
     result = run_check(seed_book, rules, AS_OF).result
     said = [f for f in result.findings if f.rule == "blocks-sheet-missing"]

@@ -247,11 +247,13 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("status-low-sample", "Too few to judge",
           "Measured on too few leads to trust yet; it never drives the diagnosis.", "note"),
     Entry("status-ok", "OK", "Nothing to fix here.", "note"),
-    Entry("status-block-no-owner", "Leak: nobody owns it",
+    # A block's Status names every problem of its row: "Leak: nobody owns it, no output".
+    Entry("status-block-leak", "Leak: {problems}", level="note"),
+    Entry("status-block-no-owner", "nobody owns it",
           "Write a name in Current owner.", "note"),
-    Entry("status-block-no-output", "Leak: no output",
+    Entry("status-block-no-output", "no output",
           "Write what the block hands on in Current output.", "note"),
-    Entry("status-block-no-rule", "Leak: a rule is missing",
+    Entry("status-block-no-rule", "a rule is missing",
           "Write the rule and who applies it; then clear Missing rule or write none.",
           "note"),
     # --- Why: one sentence per Pipeline row -----------------------------------------

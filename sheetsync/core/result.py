@@ -153,7 +153,8 @@ class BlockRow(BaseModel):
     output: str = ""
     missing_rule: str = ""
     fix: str = ""
-    kind: str | None = None          # no-owner | no-output | no-rule
+    kind: str | None = None          # no-owner | no-output | no-rule: the first problem
+    kinds: list[str] = Field(default_factory=list)    # every problem of the row
     status: str = "OK"
 
 

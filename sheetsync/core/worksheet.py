@@ -160,19 +160,17 @@ def evaluate_blocks(
             missing_rule=values.text_of(table.cell(cells, "missing_rule")),
             fix=values.text_of(table.cell(cells, "fix")),
         )
-        kind = None
-        if _blank(row.owner, rules):
-            kind = "no-owner"
-        elif _blank(row.output, rules):
-            kind = "no-output"
-        elif row.missing_rule and not _blank(row.missing_rule, rules):
-            kind = "no-rule"
-        if kind:
-            row.kind, row.status = kind, say(_BLOCK_STATUS[kind])
-            why = entry(_BLOCK_STATUS[kind]).fix
-            leaks.append(
-                Leak(sheet=table.sheet, row=r, stage=block, label=block, kind=kind, why=why)
-            )
+        kinds = [kind for kind, problem in (
+            ("no-owner", _blank(row.owner, rules)),
+            ("no-output", _blank(row.output, rules)),
+            ("no-rule", bool(row.missing_rule) and not _blank(row.missing_rule, rules)),
+        ) if problem]
+        if kinds:                       # every problem of the row, not only the first
+            row.kind, row.kinds = kinds[0], kinds
+            row.status = say("status-block-leak",
+                             problems=", ".join(say(_BLOCK_STATUS[k]) for k in kinds))
+            leaks += [Leak(sheet=table.sheet, row=r, stage=block, label=block, kind=k,
+                           why=entry(_BLOCK_STATUS[k]).fix) for k in kinds]
         else:
             row.status = say("status-ok")
         rows.append(row)
