@@ -90,3 +90,39 @@ def test_no_engineer_word_reaches_a_cell_an_operator_reads(synced):
 def test_the_engineer_word_check_can_fail(text, what):
     body = text.split(": ", 1)[1]
     assert any(p.search(body) for p, _ in ENGINEER) or RULE_IDS.search(body), what
+
+
+def _cell(lines: list[str], where: str) -> str:
+    return next(line.split(": ", 1)[1] for line in lines if line.startswith(where + ": "))
+
+
+def test_numbers_look_the_same_on_the_sheet_the_page_and_the_terminal(synced, runner,
+                                                                     tmp_path):
+    """Money with the workbook's currency ($, from how the demo writes prices), the
+    per-week count rounded as the sheet rounds it (Community: 5 leads / 4 weeks = 1.25,
+    1.3 everywhere), a rate, and the cycle time in days."""
+    from test_report_helpers import pdf_pages
+
+    from sheetsync.cli import main
+
+    path, _ = synced
+    lines = operator_texts(path)
+    sheet = {"deal": _cell(lines, "Pipeline!D13"), "rate": _cell(lines, "Pipeline!D11"),
+             "days": _cell(lines, "Pipeline!D14")}
+    assert sheet == {"deal": "$8,800", "rate": "19%", "days": "31 days"}
+    community = next(line for line in lines if line.startswith("Metrics!A")
+                     and line.endswith(": Community"))
+    per_week = _cell(lines, community.split(":")[0].replace("!A", "!C"))
+    assert per_week == "1.3"
+
+    pdf = tmp_path / "page.pdf"
+    done = runner.invoke(main, ["report", str(path), "-o", str(pdf), "--as-of", "2026-11-16"])
+    assert done.exit_code == 0, done.output
+    _, text = pdf_pages(pdf)
+    text = " ".join(text.split())
+    assert "$8,800" in text and "19%" in text and "31 days" in text
+    assert re.search(r"Community 5 1\.3 ", text), text
+
+    term = runner.invoke(main, ["check", str(path), "--as-of", "2026-11-16"]).output
+    assert "$8,800" in term and "19%" in term and "31 days" in term
+    assert "8,800" not in term.replace("$8,800", "")         # never without its currency

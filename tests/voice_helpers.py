@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from conftest import REPO
@@ -40,9 +41,11 @@ def shown(value: object, number_format: str) -> str:
     fmt = _section(number_format, value)
     if "%" in fmt:
         places = len(fmt.split(".")[1].split("%")[0]) if "." in fmt else 0
-        return f"{value * 100:.{places}f}%"
+        v = Decimal(repr(value)) * 100
+        return f"{v.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)}%"
     places = len(fmt.split(".")[1].split('"')[0].rstrip("#")) if "." in fmt else 0
-    text = f"{value:,.{places}f}" if "," in fmt else f"{value:.{places}f}"
+    half_up = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{half_up:,}" if "," in fmt else f"{half_up}"      # as Excel rounds
     prefix = fmt.split("#")[0].split("0")[0].replace('"', "").replace("\\", "")
     suffix = fmt.rsplit("0", 1)[-1].replace('"', "") if '"' in fmt.rsplit("0", 1)[-1] else ""
     return f"{prefix}{text}{suffix}"
