@@ -139,3 +139,13 @@ def test_a_missing_rule_written_as_a_sentence_is_a_missing_rule():
     r = run_check(book(FILLED, Blocks=blocks), load_rules(), AS_OF).result
     status = {b.block: b.status for b in r.blocks}
     assert status == {"CRM hygiene": "Leak: a rule is missing", "Outreach": "OK"}
+
+
+def test_a_check_that_passes_says_so_in_sentences():
+    r = _check(FILLED, _leads(linkedin_pursued=10, won=1, lost=1)).result
+    text = plain_report(r)
+    assert "Fix this week: nothing." in text
+    assert "Every lead passes its checks." in text and "No leaks" in text
+    one = _check(FILLED, [*_leads(linkedin_pursued=10, won=1, lost=1),
+                          lead(ID="X", Lead="Zed", Evidence="")]).result
+    assert "1 finding on the Leads sheet." in plain_report(one)
