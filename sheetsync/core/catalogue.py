@@ -180,7 +180,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "closed-before-date-in",
-        "{lead}'s Closed date is before its Date in.",
+        "{lead}'s Closed date is before the Date in.",
         "Correct the Closed date: it is the day the deal was won or lost.",
     ),
     Entry(
