@@ -337,7 +337,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry(
         "next-touch-overdue",
         "{lead}'s next touch was due on {date}, {late} ago.",
-        "Send it and set {column} to the touch after, or stop the sequence and clear it.",
+        "Send it today, then write today's date in {sent} and the touch after in {column},"
+        " for example {example}.",
     ),
     Entry(
         "touches-at-maximum",
@@ -511,7 +512,7 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry(
         "date-in-future",
         "{lead}: {column} {date} is after today ({today}), so it is left out of every count.",
-        "Type the date it really happened, for example {example}, or clear it.",
+        "Type the date it really happened (for example {example}), or clear it.",
     ),
     # --- A pasted CRM export: columns, sheets and the Rules sheet's mapping rows -------
     Entry(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from sheetsync.core.catalogue import finding, plural
@@ -37,16 +38,28 @@ def touch_overdue(lead: Lead, rules: Rules, as_of: dt.date) -> int | None:
     """Days the lead's next touch is late, or None when it is not overdue.
 
     Only a lead still in the sequence counts: open, sent, no stop reply, and at a
-    sequence stage (or no stage yet).
+    stage up to the last sequence stage (or no stage yet).
     """
     nxt = lead.next_touch_date
     if nxt is None or nxt >= as_of or lead.sent_date is None:
         return None
     if lead.reply_status in rules.stop_replies or lead.decision == "skip":
         return None
-    if lead.stage is not None and lead.stage not in rules.sequence_stages:
+    if lead.stage is not None and lead.stage not in _in_sequence(rules):
         return None
     return (as_of - nxt).days
+
+
+def _in_sequence(rules: Rules) -> frozenset[str]:
+    """The stages up to the last of `sequence_stages` (a lead still marked qualified but
+    sent is in its sequence; one at meeting, proposal, won, lost or nurture is past it)."""
+    return _stages_up_to(tuple(rules.stage_order), tuple(rules.sequence_stages))
+
+
+@lru_cache(maxsize=8)
+def _stages_up_to(order: tuple[str, ...], sequence: tuple[str, ...]) -> frozenset[str]:
+    ends = [order.index(s) for s in sequence if s in order]
+    return frozenset(order[:max(ends) + 1]) if ends else frozenset(sequence)
 
 
 def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date,
@@ -61,6 +74,8 @@ def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.
     most = rules.max_touches
     required = [k for k in rules.required_for_pursued
                 if k in table.columns and k not in rules.handoffs.research]
+    # a date that clears an overdue touch without leaving the follow-up window
+    example = day(as_of + dt.timedelta(days=max(1, min(3, rules.follow_up_window_days))))
     for lead in leads:
         row = lead.row
         late = touch_overdue(lead, rules, as_of)
@@ -68,7 +83,8 @@ def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.
             out.append(finding("next-touch-overdue", sheet=sheet, row=row,
                                column=headers["next_touch_date"], lead=lead.name(),
                                date=day(lead.next_touch_date),    # type: ignore[arg-type]
-                               late=plural(late, "day")))
+                               late=plural(late, "day"), sent=headers["sent_date"],
+                               example=example))
         if (lead.touches is not None and most and lead.touches >= most
                 and lead.next_touch_date is not None and lead.stage not in closed):
             out.append(finding("touches-at-maximum", sheet=sheet, row=row,
