@@ -190,9 +190,9 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
     return _fitted(GeneratedSheet("Review", rows), [30, 28, 14, 56, 10, 12, 10])
 
 
-HISTORY_HEAD = ("Week", "As of", "Leads per week", "n", "Qualified rate", "n",
-                "Conversion rate", "n", "Average deal size", "n", "Cycle time (days)", "n",
-                "Leaks", "Fix this week", "Diagnosis")
+HISTORY_HEAD = ("Week", "As of", "Leads per week", "Leads", "Qualified rate", "Decided",
+                "Conversion rate", "Closed", "Average deal size", "Won (deal size)",
+                "Cycle time (days)", "Won (cycle time)", "Leaks", "Fix this week", "Diagnosis")
 _HISTORY_FMT: tuple[Format, ...] = ("text", "date", "number", "integer", "percent", "integer",
                                     "percent", "integer", "money", "integer", "number",
                                     "integer", "integer", "text", "text")
@@ -226,7 +226,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return _fitted(GeneratedSheet(name, list(rows)), [10, 11] + [13, 6] * 5 + [7, 22, 44])
+    return _fitted(GeneratedSheet(name, list(rows)), [10, 11] + [13, 10] * 5 + [7, 22, 44])
 
 
 def _past_row(p: PastWeek) -> Row:
