@@ -79,3 +79,21 @@ def test_no_real_gap_is_said_once(rules):
     lines = coaching_lines(run_check(book(leads=leads), rules, AS_OF).result.review)
     assert lines[0] == "No owner is clearly above or below the team median over the last" \
                        " 13 weeks."
+
+
+def test_the_demo_names_kim_over_half_a_year(rules):
+    from conftest import REPO
+
+    from sheetsync.backends import open_backend
+
+    raw = open_backend(str(REPO / "sample_workbooks" / "demo.xlsx")).read()
+    review = run_check(raw, rules, AS_OF).result.review
+    assert not any(g.real for g in review.owner_gaps)        # 13 weeks: no clear gap
+    for row in raw.sheets["Rules"]:
+        if row and row[0] == "Coaching window (weeks)":
+            row[1] = 26
+    lines = coaching_lines(run_check(raw, rules, AS_OF).result.review)
+    readme = (REPO / "sample_workbooks" / "README.md").read_text("utf-8")
+    assert lines[0] == ("Kim: conversion 19% of 21 closed deals (likely 7.7–40%), below the"
+                        " team median of 43%.")
+    assert " ".join(readme.split()).count(lines[0].removesuffix(".")) == 1
