@@ -64,12 +64,13 @@ def legend(table: Table, grid: Grid | None, stage_rows: list[int], status_col: i
         if cells is not None and any(c <= len(cells) and not is_empty(cells[c - 1])
                                      for c in operator_cols):
             return None                           # the operator uses these rows
-    out = {(first, status_col): CellWrite(catalogue.say("legend-title-status"), bold=True),
-           (first, why_col): CellWrite(catalogue.say("legend-title"), bold=True)}
+    out = {(first, status_col): CellWrite(catalogue.say("legend-title-status"), bold=True,
+                                          wrap=True),
+           (first, why_col): CellWrite(catalogue.say("legend-title"), bold=True, wrap=True)}
     colours: list[Highlight] = []
     for r, (word, meaning, tone) in enumerate(lines, start=first + 1):
-        out[(r, status_col)] = CellWrite(word)
-        out[(r, why_col)] = CellWrite(meaning)
+        out[(r, status_col)] = CellWrite(word, wrap=True)
+        out[(r, why_col)] = CellWrite(meaning, wrap=True)
         if tone is not None:
             shade: Tone = tone      # type: ignore[assignment]
             colours.append(Highlight(r, r, status_col, why_col, status_col, tone=shade))

@@ -47,7 +47,7 @@ def pipeline_patch(checked: Checked) -> SheetPatch:
     for row in checked.result.pipeline:
         fmt = unit_format(row.unit, checked.result.currency)
         patch.cells[(row.row, cols["measured"])] = CellWrite(row.measured, fmt)
-        patch.cells[(row.row, cols["status"])] = CellWrite(row.status)
+        patch.cells[(row.row, cols["status"])] = CellWrite(row.status, wrap=True)
         patch.cells[(row.row, cols["why"])] = CellWrite(row.why or None, wrap=True)
     first = min(t.columns.values())
     guide = legend(t, checked.pipeline_grid, [row.row for row in checked.result.pipeline],
@@ -75,7 +75,7 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
     patch = SheetPatch(sheet=t.sheet, col_widths={col: min(max(widest + 3, 20), 44)})
     _header(t, "status", checked.rules.blocks_columns, col, patch)
     for row in checked.result.blocks:
-        patch.cells[(row.row, col)] = CellWrite(row.status)
+        patch.cells[(row.row, col)] = CellWrite(row.status, wrap=True)
     first = min(t.columns.values())
     patch.highlights = [
         Highlight(t.header_row + 1, _last_row(t), first, col, col, tone="leak",

@@ -74,6 +74,57 @@ def _grown(col: bytes, width: float) -> bytes:
     return col if b"customWidth=" in col else col.replace(b" min=", b' customWidth="1" min=', 1)
 
 
+_HT = re.compile(rb'\sht="([^"]*)"')
+_CUSTOM = re.compile(rb'\scustomHeight="[^"]*"')
+_COL = re.compile(rb'<(?:\w+:)?col\b[^>]*>')
+_ATTR = {name: re.compile(rb'\b%s="([^"]*)"' % name.encode())
+         for name in ("min", "max", "width", "defaultColWidth", "baseColWidth")}
+
+
+def taller(tag: bytes, height: float | None) -> bytes:
+    """A <row ...> opening tag at least `height` points tall: a row as tall or taller
+    (the operator's own height) is left as it is, a shorter one gets `height`."""
+    if not height:
+        return tag
+    m = _HT.search(tag)
+    try:
+        if m is not None and float(m.group(1)) >= height:
+            return tag
+    except ValueError:
+        pass
+    text = b' ht="%s"' % f"{height:g}".encode()
+    tag = tag[:m.start()] + text + tag[m.end():] if m else (
+        tag[:-2] + text + b"/>" if tag.endswith(b"/>") else tag[:-1] + text + b">")
+    tag = _CUSTOM.sub(b"", tag)
+    return (tag[:-2] + b' customHeight="1"/>' if tag.endswith(b"/>")
+            else tag[:-1] + b' customHeight="1">')
+
+
+def column_widths(head: bytes) -> tuple[dict[int, float], float]:
+    """The widths the sheet's <col> elements give (column -> characters) and the width
+    of a column none covers."""
+    widths: dict[int, float] = {}
+    for m in _COL.finditer(head):
+        found = {k: rx.search(m.group(0)) for k, rx in _ATTR.items()}
+        lo, hi, w = found["min"], found["max"], found["width"]
+        if lo is None or w is None:
+            continue
+        try:
+            first, last, width = int(lo.group(1)), int((hi or lo).group(1)), float(w.group(1))
+        except ValueError:
+            continue
+        for c in range(first, min(last, first + 200) + 1):
+            widths[c] = width
+    default = 8.43
+    for m in re.finditer(rb"<(?:\w+:)?sheetFormatPr\b[^>]*>", head):
+        d = _ATTR["defaultColWidth"].search(m.group(0)) or _ATTR["baseColWidth"].search(m.group(0))
+        try:
+            default = float(d.group(1)) if d else default
+        except ValueError:
+            pass
+    return widths, default
+
+
 def conditional_formats(tail: bytes, prefix: str, rules: list[tuple[str, str, int]]) -> bytes:
     """`tail` with sheetsync's own conditional formats replaced by (sqref, formula, dxf
     id) `rules`; the operator's are left as they are."""

@@ -19,6 +19,7 @@ from sheetsync.backends.xlsx.furniture import (
     extend_dimension,
     insert_after,
     set_widths,
+    taller,
 )
 from sheetsync.backends.xlsx.rowfind import RowFinder
 from sheetsync.backends.xlsx.xmltext import text_xml
@@ -132,6 +133,7 @@ class SheetXml:
         self._orig_tail = b""
         self._tail_edits: list[Callable[[bytes], bytes]] = []
         self.cells: dict[int, dict[int, Cell]] = {}       # row -> col -> owned cell
+        self.heights: dict[int, float] = {}   # row -> the least height its owned text needs
         self.body_changed = False
         self._cell = re.compile(rb"<%sc\b[^>]*?(?:/>|>.*?</%sc>)" % (self.p, self.p), re.S)
         self._c_open = b"<%sc" % self.prefix.encode()
@@ -230,8 +232,9 @@ class SheetXml:
             if m.group(2):                                # <row .../>: no cells yet
                 body = self._new_cells(r, todo)
                 if body:
-                    out += [view[pos: m.start()],
-                            b"<%srow%s>%s%s" % (pre, _SPANS.sub(b"", m.group(1)), body, close_row)]
+                    tag = taller(b"<%srow%s>" % (pre, _SPANS.sub(b"", m.group(1))),
+                                 self.heights.get(r))
+                    out += [view[pos: m.start()], tag + body + close_row]
                     pos, self.body_changed = m.end(), True
                 continue
             if close < 0:
@@ -244,15 +247,15 @@ class SheetXml:
                 if new is not old:
                     out += [view[pos: m.start()], new]
                     pos, self.body_changed = stop, True
-            elif edits:
+            else:
                 tag = m.group(0)
-                if b"spans=" in tag:                      # a hint the new cells may break
-                    out += [view[pos: m.start()], _SPANS.sub(b"", tag)]
-                    pos = m.end()
+                new_tag = taller(_SPANS.sub(b"", tag) if edits else tag, self.heights.get(r))
+                if new_tag != tag:               # spans: a hint the new cells may break
+                    out += [view[pos: m.start()], new_tag]
+                    pos, self.body_changed = m.end(), True
                 for a, b, xml in edits:
                     out += [view[pos:a], xml]
-                    pos = b
-                self.body_changed = True
+                    pos, self.body_changed = b, True
         end_tag = b"</%ssheetData>" % pre
         while (end := data.find(end_tag, pos)) < 0:      # the rest of sheetData, as is
             if win.done:
@@ -322,8 +325,8 @@ class SheetXml:
         body = self._new_cells(r, cells)
         if not body:
             return b""
-        return b'<%srow r="%d">%s</%srow>' % (self.prefix.encode(), r, body,
-                                               self.prefix.encode())
+        tag = taller(b'<%srow r="%d">' % (self.prefix.encode(), r), self.heights.get(r))
+        return b"%s%s</%srow>" % (tag, body, self.prefix.encode())
 
     def _patch_row(self, row: bytes, r: int, cells: dict[int, Cell]) -> bytes:
         if row.endswith(b"/>"):
@@ -333,7 +336,8 @@ class SheetXml:
             close = row.rindex(b"<")
             opening, body, closing = row[:gt], row[gt:close], row[close:]
         existing = self._cells(body, r)
-        changed = False
+        tall = taller(opening, self.heights.get(r))
+        changed, opening = tall != opening, tall
         for c in sorted(cells):
             cell = cells[c]
             ref = f"{col_letters(c)}{r}"

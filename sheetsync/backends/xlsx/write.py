@@ -19,7 +19,7 @@ from pathlib import Path
 from sheetsync.atomic import atomic_target, replace_error
 from sheetsync.backends.xlsx.charts import place_charts
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
-from sheetsync.backends.xlsx.furniture import cf_xml
+from sheetsync.backends.xlsx.furniture import cf_xml, column_widths
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
 from sheetsync.backends.xlsx.package import Package, stamp_of
 from sheetsync.backends.xlsx.render import GeneratedXml, render
@@ -31,6 +31,7 @@ from sheetsync.backends.xlsx.zipio import (
     refuse_if_open,
     rewrite,
 )
+from sheetsync.core.printfit import LINE, line_count
 from sheetsync.errors import WriteError
 from sheetsync.workbook import (
     GeneratedSheet,
@@ -88,8 +89,24 @@ def patch_sheet(data: Buffer | Iterator[Buffer], patch: SheetPatch, book: Book,
         sheet.extend_dimension(max(r for r, _ in cells), max(c for _, c in cells))
     if patch.col_widths:
         sheet.set_widths(patch.col_widths)
+    sheet.heights = wrapped_heights(patch, sheet.head)
     sheet.set_conditional_formats(_cf_rules(patch.highlights, book))
     return sheet
+
+
+def wrapped_heights(patch: SheetPatch, head: bytes) -> dict[int, float]:
+    """Row -> the height (points) the wrapped owned text written into it needs, for the
+    rows where that is more than one line, at the widths the sheet's columns have
+    (`head`: the sheet's XML before sheetData, owned widths already set).  The same
+    measure as the generated sheets' (printfit), so a Why of three lines gets three."""
+    widths, default = column_widths(head)
+    heights: dict[int, float] = {}
+    for (r, c), cell in patch.cells.items():
+        if cell.wrap and isinstance(cell.value, str) and cell.value:
+            lines = line_count(cell.value, widths.get(c, default))
+            if lines > 1 and LINE * lines > heights.get(r, 0.0):
+                heights[r] = LINE * lines
+    return heights
 
 
 SMALL_SHEET = 2000          # rows: a generated sheet this short is made in one piece
