@@ -86,6 +86,7 @@ class CellWrite:
     note: str | None = None          # a cell comment/note; None = no note
     link: str | None = None          # internal link target, e.g. "'Leads'!A14"
     wrap: bool = False
+    right: bool = False              # text aligned right (a header over numbers)
 
 
 NOTE_PREFIX = "sheetsync: "

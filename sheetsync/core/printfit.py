@@ -40,6 +40,7 @@ def text_width(cell: CellWrite | None, *, words: bool = False) -> float:
 def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float = 6.0) -> None:
     """Set `sheet.col_widths` to fit the text, at most `widest[j]` for column j, and wrap
     text that overflows a column whose right-hand neighbour holds something."""
+    align_number_headers(sheet)
     width = max(sheet.width, len(widest))
     need = [narrowest] * width
     rows = sheet.rows
@@ -80,6 +81,47 @@ def fit_columns(sheet: GeneratedSheet, widest: Sequence[float], narrowest: float
 
 
 LINE = 15.0               # points per line of 11-point text
+
+
+def align_number_headers(sheet: GeneratedSheet) -> None:
+    """Right-align each header over a column of numbers or dates, as the numbers are, so
+    a value does not look as if it stood under the header to its right.
+
+    A header row is a row of two or more bold texts and nothing else; its column's kind
+    is the first value under it before the next empty row (a PlainRows block: its
+    first SAMPLE rows)."""
+    rows = sheet.rows
+    for r, entry in enumerate(rows):
+        if isinstance(entry, PlainRows) or not _is_header(entry):
+            continue
+        for j, cell in enumerate(entry):
+            if cell is not None and _number_below(rows, r + 1, j):
+                cell.right = True
+
+
+def _is_header(entry: Sequence[CellWrite | None]) -> bool:
+    filled = [c for c in entry if _filled(c)]
+    return len(filled) >= 2 and all(c.bold and isinstance(c.value, str)  # type: ignore[union-attr]
+                                    for c in filled)
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
+
+
+def _number_below(rows: Sequence[object], start: int, j: int) -> bool:
+    """Whether column j's first value under a header (rows from `start`) is a number."""
+    for entry in rows[start:]:
+        if isinstance(entry, PlainRows):
+            column = (row[j] for row in entry.rows[:SAMPLE] if j < len(row))
+            return any(_number(v) for v in column if v is not None and v != "")
+        cells = entry if isinstance(entry, list) else []
+        if not any(_filled(c) for c in cells) or _is_header(cells):
+            return False                          # the table ends
+        cell = cells[j] if j < len(cells) else None
+        if _filled(cell):
+            return _number(cell.value)            # type: ignore[union-attr]
+    return False
 
 
 def line_count(text: str, width: float) -> int:

@@ -120,7 +120,8 @@ def _generated(sheet: GeneratedSheet, meta: SheetMeta, ids: dict[str, int]) -> l
 def _bold(cell: CellWrite | None) -> CellWrite | None:
     if cell is None or cell.bold:
         return cell
-    return CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
+    return CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap,
+                     cell.right)
 
 
 def _cell(cell: CellWrite | None, ids: dict[str, int]) -> dict[str, Any]:

@@ -136,6 +136,8 @@ def cell_data(cell: CellWrite | None, link_uri: str | None = None) -> dict[str, 
         fmt["textFormat"] = text
     if cell.wrap:
         fmt["wrapStrategy"] = "WRAP"
+    if cell.right:
+        fmt["horizontalAlignment"] = "RIGHT"
     if fmt:
         out["userEnteredFormat"] = fmt
     if cell.note:

@@ -56,7 +56,8 @@ def render(cell: CellWrite | None, styles: Styles, date1904: bool, top: bool = F
         return Cell("empty")
     v = cell.value
     if isinstance(v, str):
-        return text_cell(v, styles.xf("text", bold=cell.bold, wrap=cell.wrap, top=top))
+        return text_cell(v, styles.xf("text", bold=cell.bold, wrap=cell.wrap, top=top,
+                                      right=cell.right))
     if isinstance(v, dt.date):
         fmt: Format = ("datetime" if isinstance(v, dt.datetime) and cell.format == "datetime"
                        else "date")
@@ -195,7 +196,8 @@ class GeneratedXml:
             if cell is None or cell.value is None or cell.value == "":
                 continue
             if r <= self.sheet.header_rows and not cell.bold:
-                cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap)
+                cell = CellWrite(cell.value, cell.format, True, cell.note, cell.link, cell.wrap,
+                                 cell.right)
             ref = f"{col_letters(c)}{r}"
             out.append(render(cell, styles, date1904, True).xml(ref, None, "").decode())
             self.width = max(self.width, c)

@@ -51,7 +51,7 @@ class Styles:
         self.pre = self.part.prefix(self.part.root)
         self._lists = {name: _List(self.part, name, child) for name, child in (
             ("numFmts", "numFmt"), ("fonts", "font"), ("cellXfs", "xf"), ("dxfs", "dxf"))}
-        self._xf_cache: dict[tuple[str, bool, bool, bool], int] = {}
+        self._xf_cache: dict[tuple[str, bool, bool, bool, bool], int] = {}
         self._dxf_cache: dict[str, int] = {}
         self._numfmt_cache: dict[str, int] = {}
 
@@ -125,11 +125,11 @@ class Styles:
         return fonts.add(bold)
 
     def xf(self, fmt: Format, *, bold: bool = False, wrap: bool = False,
-           top: bool = False) -> int | None:
-        """The cellXfs index for a number format / bold / wrap / top alignment; None for
-        plain text.  Wrapped text is always top-aligned."""
-        key = (fmt if fmt != "text" else "", bold, wrap, top and not wrap)
-        if key == ("", False, False, False):
+           top: bool = False, right: bool = False) -> int | None:
+        """The cellXfs index for a number format / bold / wrap / top / right alignment;
+        None for plain text.  Wrapped text is always top-aligned."""
+        key = (fmt if fmt != "text" else "", bold, wrap, top and not wrap, right)
+        if key == ("", False, False, False, False):
             return None
         if key in self._xf_cache:
             return self._xf_cache[key]
@@ -141,11 +141,14 @@ class Styles:
         if bold:
             attrs += ' applyFont="1"'
         p = self.pre
+        side = ' horizontal="right"' if right else ""
         if wrap:
-            xf = (f'<{p}xf {attrs} applyAlignment="1"><{p}alignment wrapText="1"'
+            xf = (f'<{p}xf {attrs} applyAlignment="1"><{p}alignment{side} wrapText="1"'
                   f' vertical="top"/></{p}xf>')
-        elif top:
-            xf = f'<{p}xf {attrs} applyAlignment="1"><{p}alignment vertical="top"/></{p}xf>'
+        elif top or right:
+            vertical = ' vertical="top"' if top else ""
+            xf = (f'<{p}xf {attrs} applyAlignment="1"><{p}alignment{side}{vertical}/>'
+                  f"</{p}xf>")
         else:
             xf = f"<{p}xf {attrs}/>"
         xfs = self._lists["cellXfs"]
