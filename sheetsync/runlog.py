@@ -1,8 +1,10 @@
 """What one sync did, in words: the summary a person reads after `sheetsync sync` and
 the line a scheduled run logs (text or JSON), both from one rendering of the result.
 
-    demo.xlsx: synced, 833 cells changed — 2 leaks (fix this week: Offer), 15 findings
-    demo.xlsx: ok in 1.4s — 833 cells changed — 2 leaks (fix this week: Offer), 15 findings
+    demo.xlsx: synced, wrote 833 cells of its own; none of yours changed — 2 leaks on the
+        Pipeline sheet (fix this week: Offer), 15 findings
+    demo.xlsx: ok in 1.4s — wrote 833 cells of its own; none of yours changed — 2 leaks on
+        the Pipeline sheet (fix this week: Offer), 15 findings
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sheetsync.core.catalogue import plural
+from sheetsync.core.catalogue import leaks_by_sheet, plural, say
 
 if TYPE_CHECKING:                  # pydantic loads with the core, after the read begins
     from sheetsync.core.result import CheckResult
@@ -32,28 +34,31 @@ def counted_findings(result: CheckResult) -> int:
 
 
 def changes(outcome: SyncOutcome, dry_run: bool) -> str:
-    """"833 cells changed (Review rewritten)", "would change 4 cells" or "already up to
-    date": what the sync did to the workbook."""
+    """"wrote 833 cells of its own; none of yours changed (Review rewritten)", "would
+    write 4 cells of its own; none of yours would change" or "already up to date": what
+    the sync did to the workbook (it only ever writes the cells it owns)."""
     also = rewritten(outcome, dry_run)
+    cells = plural(outcome.changed_cells, "cell")
     if dry_run:
-        return f"would change {outcome.changed_cells} cells{also}"
+        return say("sync-would-write", cells=cells, also=also)
     if outcome.written:
-        return f"{outcome.changed_cells} cells changed{also}"
-    return "already up to date"
+        return say("sync-wrote", cells=cells, also=also)
+    return say("sync-up-to-date")
 
 
 def tally(result: CheckResult) -> str:
-    """"2 leaks (fix this week: Offer), 15 findings": what the check found."""
+    """"5 leaks: 2 on the Pipeline sheet, 3 on the Blocks sheet (fix this week: Offer),
+    15 findings": what the check found, counted where the operator can count it."""
     fix = result.fix_this_week
-    leaks = plural(len(result.leaks), "leak")
+    leaks = leaks_by_sheet([x.sheet for x in result.leaks])
     if fix is not None:
         leaks += f" (fix this week: {fix.stage})"
     return f"{leaks}, {plural(counted_findings(result), 'finding')}"
 
 
 def summary(name: str, outcome: SyncOutcome, dry_run: bool) -> str:
-    """"demo.xlsx: synced, 6 cells changed — 6 leaks (fix this week: Input source #2),
-    23 findings"."""
+    """"demo.xlsx: synced, wrote 6 cells of its own; none of yours changed — 6 leaks: 2 on
+    the Pipeline sheet, 4 on the Blocks sheet (fix this week: Input source #2), 23 findings"."""
     done = "synced, " if outcome.written and not dry_run else ""
     return f"{name}: {done}{changes(outcome, dry_run)} — {tally(outcome.result)}"
 

@@ -577,6 +577,16 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "Type day first (21/10/2026), month first (10/21/2026) or auto.",
     ),
     # --- Words that are not findings ----------------------------------------------------
+    # The summary after a sync and the scheduled run's log line (runlog.py).
+    Entry("sync-wrote", "wrote {cells} of its own; none of yours changed{also}", level="note"),
+    Entry("sync-would-write", "would write {cells} of its own; none of yours would change"
+          "{also}", level="note"),
+    Entry("sync-up-to-date", "already up to date", level="note"),
+    # Leaks counted where the operator can count them: "5 leaks: 2 on the Pipeline sheet,
+    # 3 on the Blocks sheet".
+    Entry("leaks-on-sheet", "{count} on the {sheet} sheet", level="note"),
+    Entry("leaks-by-sheet", "{leaks}: {parts}", level="note"),
+    Entry("leaks-one-sheet", "{leaks} on the {sheet} sheet", level="note"),
     Entry("counter-lost-rows", "{rows} left out because a value it needs could not be read."),
     Entry("qualified-rate-untracked-why",
           "No lead in the log has a Decision (pursue, nurture or skip), so it is not tracked."),
@@ -641,6 +651,21 @@ def finding(id: str, *, sheet: str, row: int | None = None,  # noqa: A002
         "message": e.text.format_map(fields), "fix": e.fix.format_map(fields),
         "severity": SEVERITY[e.level],
     }
+
+
+def leaks_by_sheet(sheets: list[str]) -> str:
+    """"5 leaks: 2 on the Pipeline sheet, 3 on the Blocks sheet", "1 leak on the Pipeline
+    sheet" or "0 leaks": the leaks counted per sheet, in the order the sheets come."""
+    counts: dict[str, int] = {}
+    for sheet in sheets:
+        counts[sheet] = counts.get(sheet, 0) + 1
+    leaks = plural(len(sheets), "leak")
+    if len(counts) == 1:
+        return say("leaks-one-sheet", leaks=leaks, sheet=sheets[0])
+    if not counts:
+        return leaks
+    parts = ", ".join(say("leaks-on-sheet", count=n, sheet=s) for s, n in counts.items())
+    return say("leaks-by-sheet", leaks=leaks, parts=parts)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
