@@ -98,11 +98,12 @@ def priority_lines(r: CheckResult) -> list[str]:
         out = ["Fix this week: nothing. Every stage of the worksheet is written down and"
                " nothing in the numbers points at one."]
     else:
-        out = [f"Fix this week: {fix.stage} ({fix.sheet} row {fix.row}). {fix.why}"]
+        out = [f"Fix this week: {say('leak-where', stage=fix.stage, sheet=fix.sheet)}."
+               f" {fix.why}"]
     rest = [x for x in r.leaks if fix is None or (x.sheet, x.row) != (fix.sheet, fix.row)]
     if rest:
         out.append("Next:")
-        out += [f"  {x.stage} ({x.sheet} row {x.row}): {x.why}" for x in rest]
+        out += [f"  {say('leak-where', stage=x.stage, sheet=x.sheet)}: {x.why}" for x in rest]
     elif not r.leaks:
         out.append("No leaks: every stage and every block is defined.")
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sheetsync.core.catalogue import leaks_by_sheet, plural, say
+from sheetsync.core.catalogue import plural, say
 
 if TYPE_CHECKING:                  # pydantic loads with the core, after the read begins
     from sheetsync.core.result import CheckResult
@@ -44,6 +44,21 @@ def changes(outcome: SyncOutcome, dry_run: bool) -> str:
     if outcome.written:
         return say("sync-wrote", cells=cells, also=also)
     return say("sync-up-to-date")
+
+
+def leaks_by_sheet(sheets: list[str]) -> str:
+    """"5 leaks: 2 on the Pipeline sheet, 3 on the Blocks sheet", "1 leak on the Pipeline
+    sheet" or "0 leaks": the leaks counted per sheet, in the order the sheets come."""
+    counts: dict[str, int] = {}
+    for sheet in sheets:
+        counts[sheet] = counts.get(sheet, 0) + 1
+    leaks = plural(len(sheets), "leak")
+    if len(counts) == 1:
+        return say("leaks-one-sheet", leaks=leaks, sheet=sheets[0])
+    if not counts:
+        return leaks
+    parts = ", ".join(say("leaks-on-sheet", count=n, sheet=s) for s, n in counts.items())
+    return say("leaks-by-sheet", leaks=leaks, parts=parts)
 
 
 def tally(result: CheckResult) -> str:

@@ -25,7 +25,9 @@ ENGINEER = re.compile(r"\bn=|95% interval|(?i:wilson|cohort|\berror\b|\bnull\b)|
 # Entries said inside another entry's sentence (priority-diagnosed's {problem}).
 FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-grow-source",
              "priority-low-qualified", "priority-low-conversion", "priority-low-deal-size",
-             "review-won", "review-lost", "review-nurture"}    # and headings
+             "review-won", "review-lost", "review-nurture",     # and headings
+             "sync-wrote", "sync-would-write", "sync-up-to-date", "leaks-on-sheet",
+             "leaks-by-sheet", "leaks-one-sheet", "leak-where", "leak-with-problems"}
 
 
 def _calls() -> list[tuple[str, int, str, set[str] | None]]:

@@ -55,7 +55,7 @@ def _surfaces_agree(checked) -> str:
     assert fix is not None and fix.why
     rows = [p for p in r.pipeline if p.fix]
     assert [p.row for p in rows] == [fix.row] and rows[0].status == "Fix this week"
-    assert f"Fix this week: {fix.stage} (Pipeline row {fix.row})" in plain_report(r)
+    assert f"Fix this week: {fix.stage}, on the Pipeline sheet." in plain_report(r)
     pipe = next(p for p in build_plan(checked, "x").patches if p.sheet == "Pipeline")
     stage_rows = {p.row for p in r.pipeline}       # not the legend's sample of the word
     fixed = [rr for (rr, c), cell in pipe.cells.items()

@@ -34,7 +34,7 @@ def test_summary_and_log_line_share_their_words(tmp_path):
 def test_summary_says_only_its_own_cells_changed_and_where_the_leaks_are(tmp_path):
     """The founder's reading: '917 cells changed' read as if their data changed, and
     '5 leaks' matched nothing they could count on one sheet."""
-    from sheetsync.core.catalogue import leaks_by_sheet
+    from sheetsync.runlog import leaks_by_sheet
     book = make_book(tmp_path / "book.xlsx")
     config = SyncConfig(workbooks=[WorkbookConfig(source=str(book))])
     (run,) = run_all(config, as_of=AS_OF)

@@ -316,7 +316,12 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     # --- The Review sheet ----------------------------------------------------------------
     Entry("review-title", "Weekly review — as of {as_of}, the {weeks} weeks {span}.",
           level="note"),
-    Entry("review-fix", "{stage} (Pipeline row {row}). {why}", level="note"),
+    # Where a leak is, in words only: the worksheet PDF numbers its stages 1-11, the sheet
+    # has its own row numbers, so no number is named.
+    Entry("review-fix", "{where}. {why}", level="note"),
+    Entry("leak-where", "{stage}, on the {sheet} sheet", level="note"),
+    # A Blocks row named once with every problem: "Follow-up (nobody owns it; no output)".
+    Entry("leak-with-problems", "{stage} ({problems})", level="note"),
     Entry("review-next", "{stages}, in that order, once this week's one is done.",
           level="note"),
     Entry("review-nothing-to-fix",
@@ -651,21 +656,6 @@ def finding(id: str, *, sheet: str, row: int | None = None,  # noqa: A002
         "message": e.text.format_map(fields), "fix": e.fix.format_map(fields),
         "severity": SEVERITY[e.level],
     }
-
-
-def leaks_by_sheet(sheets: list[str]) -> str:
-    """"5 leaks: 2 on the Pipeline sheet, 3 on the Blocks sheet", "1 leak on the Pipeline
-    sheet" or "0 leaks": the leaks counted per sheet, in the order the sheets come."""
-    counts: dict[str, int] = {}
-    for sheet in sheets:
-        counts[sheet] = counts.get(sheet, 0) + 1
-    leaks = plural(len(sheets), "leak")
-    if len(counts) == 1:
-        return say("leaks-one-sheet", leaks=leaks, sheet=sheets[0])
-    if not counts:
-        return leaks
-    parts = ", ".join(say("leaks-on-sheet", count=n, sheet=s) for s, n in counts.items())
-    return say("leaks-by-sheet", leaks=leaks, parts=parts)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

@@ -19,6 +19,7 @@ from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.rules_file import HISTORY
 from sheetsync.core.tables import is_empty
 from sheetsync.core.text import day, plural
+from sheetsync.core.worksheet import leak_names
 from sheetsync.formats import METRIC_LABELS, UNIT_FORMAT, unit_format
 from sheetsync.workbook import (
     CellWrite,
@@ -163,7 +164,8 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
                 span=f"{day(m.window.start)} – {day(m.window.end)}"), True)],
         [_t("Diagnosis", True), _t(result.diagnosis)],
         [_t("Fix this week", True),
-         _t(say("review-fix", stage=fix.stage, row=fix.row, why=fix.why) if fix
+         _t(say("review-fix", where=say("leak-where", stage=fix.stage, sheet=fix.sheet),
+                why=fix.why) if fix
             else say("review-nothing-to-fix"))],
         [_t("One change to the system", True), _t(r.one_change)],
         [],
@@ -172,8 +174,7 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
     rows += _lead_rows("New leads not routable yet", r.new_not_routable)
     rows += _lead_rows("Qualified leads without evidence", r.qualified_without_evidence)
     rows += _lead_rows("Overdue follow-ups", r.overdue)
-    nxt = [x.stage for x in result.leaks if fix is None or x.row != fix.row
-           or x.sheet != fix.sheet]
+    nxt = leak_names(result.leaks, skip=fix)
     if nxt:
         rows.insert(4, [_t("Next", True), _t(say("review-next", stages=", ".join(nxt)))])
     for outcome, title in (("won", "review-won"), ("lost", "review-lost"),

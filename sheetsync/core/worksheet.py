@@ -133,6 +133,23 @@ _BLOCK_STATUS = {"no-owner": "status-block-no-owner", "no-output": "status-block
                  "no-rule": "status-block-no-rule"}
 
 
+def leak_names(leaks: list[Leak], skip: Leak | None = None) -> list[str]:
+    """Each leaking row named once, in order: a Pipeline stage by its name, a Blocks row
+    with every problem it has ("Follow-up (nobody owns it; a rule is missing)"); `skip`'s
+    row is left out."""
+    problems: dict[tuple[str, int], list[str]] = {}
+    names: dict[tuple[str, int], str] = {}
+    for x in leaks:
+        key = (x.sheet, x.row)
+        if skip is not None and key == (skip.sheet, skip.row):
+            continue
+        names.setdefault(key, x.stage)
+        if x.kind in _BLOCK_STATUS:
+            problems.setdefault(key, []).append(say(_BLOCK_STATUS[x.kind]))
+    return [say("leak-with-problems", stage=name, problems="; ".join(problems[key]))
+            if key in problems else name for key, name in names.items()]
+
+
 def _blank(text: str, rules: Rules) -> bool:
     return marker_kind(text, rules) in ("blank", "none", "untracked")
 
