@@ -25,8 +25,9 @@ NUMBER_FORMATS: dict[Format, str] = {
     "number": "0.0",
     "days": '0" days"',
     "integer": "0",
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm",
+    # dates as people write them: 16 Nov 2026 (text.py says dates the same way)
+    "date": "d mmm yyyy",
+    "datetime": "d mmm yyyy hh:mm",
 }
 # Format -> Google Sheets NumberFormat type.
 SHEETS_TYPES: dict[Format, str] = {

@@ -119,7 +119,7 @@ def test_lead_values_get_date_and_money_formats(tmp_path, rules):
     ws = load_workbook(path)["Leads"]
     row = {h: ws.cell(2, i + 1) for i, h in enumerate(LEAD_HEADERS)}
     assert row["Date in"].value == dt.datetime(2026, 11, 2)
-    assert row["Date in"].number_format == "yyyy-mm-dd"
+    assert row["Date in"].number_format == "d mmm yyyy"
     assert row["Budget"].value == 8000 and row["Budget"].number_format == "#,##0"
     assert row["Deal size"].value == "$8K"                  # typed text stays text
 

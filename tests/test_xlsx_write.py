@@ -89,7 +89,7 @@ def test_plain_rows_read_back_like_one_cellwrite_per_cell(tmp_path):
         if row[0]:
             assert got[f"A{r}"][2] == links[i]
         if row[4] is not None:
-            assert got[f"E{r}"][0].date() == row[4] and got[f"E{r}"][1] == "yyyy-mm-dd"
+            assert got[f"E{r}"][0].date() == row[4] and got[f"E{r}"][1] == "d mmm yyyy"
 
 
 def test_lead_log_rows_spelt_otherwise_are_still_found(tmp_path):

@@ -35,7 +35,7 @@ def sync(path: Path, as_of: str = "2026-11-16") -> str:
 def shown(value: object, number_format: str) -> str:
     """A cell value roughly as Excel shows it with its number format."""
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.day} {value:%b %Y}"
+        return _shown_date(value, number_format)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
     fmt = _section(number_format, value)
@@ -49,6 +49,26 @@ def shown(value: object, number_format: str) -> str:
     prefix = fmt.split("#")[0].split("0")[0].replace('"', "").replace("\\", "")
     suffix = fmt.rsplit("0", 1)[-1].replace('"', "") if '"' in fmt.rsplit("0", 1)[-1] else ""
     return f"{prefix}{text}{suffix}"
+
+
+DATE_PARTS = {"hh:mm": "%H:%M", "yyyy": "%Y", "yy": "%y", "mmmm": "%B", "mmm": "%b", "mm": "%m", "dd": "%d",
+              "hh": "%H", "ss": "%S"}
+
+
+def _shown_date(value: dt.date, number_format: str) -> str:
+    """A date as its number format shows it ("d mmm yyyy" -> 16 Nov 2026)."""
+    out, code = "", number_format.replace('"', "").replace("\\", "")
+    while code:
+        token = next((t for t in DATE_PARTS if code.startswith(t)), None)
+        if token is not None:
+            out += format(value, DATE_PARTS[token])
+            code = code[len(token):]
+        elif code[0] in "dm" and not code[1:2].isalpha():   # d, m: no leading zero
+            out += str(value.day if code[0] == "d" else value.month)
+            code = code[1:]
+        else:
+            out, code = out + code[0], code[1:]
+    return out
 
 
 def _section(number_format: str, value: float) -> str:
