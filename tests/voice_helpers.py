@@ -51,8 +51,8 @@ def shown(value: object, number_format: str) -> str:
     return f"{prefix}{text}{suffix}"
 
 
-DATE_PARTS = {"hh:mm": "%H:%M", "yyyy": "%Y", "yy": "%y", "mmmm": "%B", "mmm": "%b", "mm": "%m", "dd": "%d",
-              "hh": "%H", "ss": "%S"}
+DATE_PARTS = {"hh:mm": "%H:%M", "yyyy": "%Y", "yy": "%y", "mmmm": "%B", "mmm": "%b",
+              "mm": "%m", "dd": "%d", "hh": "%H", "ss": "%S"}
 
 
 def _shown_date(value: dt.date, number_format: str) -> str:
