@@ -16,6 +16,8 @@ from sheetsync.core.history import COUNTERS, UNITS, PastWeek
 from sheetsync.core.text import show_value
 
 WIDTH, HEIGHT = 120.0, 22.0      # the drawing box of one line, in SVG units
+BARS = "▁▂▃▄▅▆▇█"               # the Markdown trend: one bar per week, low to high
+GAP = "·"                        # a week without a value
 LABELS = {
     "leads_per_week": "Leads a week",
     "qualified_rate": "Qualified rate",
@@ -30,13 +32,14 @@ def _short_day(day: dt.date) -> str:
 
 
 def panel(key: str, weeks: Sequence[PastWeek]) -> dict[str, Any]:
-    """One counter's line: `lines` (each a points string), `dots`, `value`, `low`, `high`."""
+    """One counter's line: `lines` (each a points string), `dots`, `value`, `low`, `high`,
+    and for text `spark` (a bar per week, on the same scale as the line) and `first`."""
     values = [getattr(w, key).value for w in weeks]
     known = [v for v in values if v is not None]
     unit = UNITS[key]
     out: dict[str, Any] = {"label": LABELS[key], "lines": [], "dots": [],
                            "value": show_value(values[-1] if values else None, unit),
-                           "low": "", "high": ""}
+                           "low": "", "high": "", "first": "", "spark": GAP * len(values)}
     if not known:
         return out
     low, high = min(known), max(known)
@@ -63,6 +66,12 @@ def panel(key: str, weeks: Sequence[PastWeek]) -> dict[str, Any]:
     out["lines"] = [line for line in out["lines"] if " " in line]     # a lone point: a dot
     out["last"] = out["dots"][-1] if values[-1] is not None else None
     out["low"], out["high"] = show_value(low, unit), show_value(high, unit)
+    out["first"] = show_value(known[0], unit)
+    top = len(BARS) - 1
+    out["spark"] = "".join(
+        GAP if v is None else BARS[top // 2 if spread == 0
+                                   else int(top * (v - low) / spread + 0.5)]
+        for v in values)
     return out
 
 

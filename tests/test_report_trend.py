@@ -74,3 +74,30 @@ def test_blank_worksheet_has_the_example_column_and_the_blocks_map(runner, rules
     for head in ("CURRENT OWNER", "CURRENT OUTPUT", "MISSING RULE", "FIX THIS WEEK"):
         assert head in flat.upper()
     assert "sheetsync" in flat                               # the footer made it onto the page
+
+
+def test_the_text_trend_is_a_bar_a_week_on_the_lines_scale():
+    weeks = [week(0, 0.5), week(1, 0.25), week(2, None), week(3, 0.1), week(4, 0.3)]
+    p = panel("qualified_rate", weeks)
+    # 0% at the bottom as the line's scale has it; 50% the top bar; the gap stays a gap.
+    assert p["spark"] == "█▅·▂▅"
+    assert (p["first"], p["value"]) == ("50%", "30%")
+    assert panel("leads_per_week", weeks)["spark"] == "▄▄▄▄▄"      # level: mid bars
+    assert panel("conversion_rate", weeks)["spark"] == "·····"
+
+
+@pytest.mark.parametrize("review", [False, True])
+def test_markdown_pages_show_the_text_trend(runner, tmp_path, review):
+    out = tmp_path / "page.md"
+    args = ["report", str(DEMO), "-o", str(out), "--as-of", "2026-11-16"]
+    done = runner.invoke(main, args + (["--review"] if review else []))
+    assert done.exit_code == 0, done.output
+    text = out.read_text()
+    assert "## Trend since " in text
+    rows = re.findall(r"^\| (Leads a week|Qualified rate|Conversion rate|Average deal size"
+                      r"|Cycle time \(median\)) \| ([▁▂▃▄▅▆▇█·]+) \| ([^|]+) \| ([^|]+) \|$",
+                      text, re.M)
+    assert len(rows) == 5
+    assert len({len(spark) for _, spark, _, _ in rows}) == 1 and len(rows[0][1]) >= 2
+    assert any(last.strip() == "$8,800" for label, _, _, last in rows
+               if label == "Average deal size")
