@@ -223,6 +223,7 @@ class Chart:
     width: int = 480
     height: int = 260
     percent: bool = False                 # the value axis shows percentages
+    value_format: Format | None = None    # else the value axis's number format (money-$)
 
 
 @dataclass

@@ -11,7 +11,7 @@ for a backend that must cache them (Excel's numCache).
 
 from __future__ import annotations
 
-from sheetsync.workbook import Chart, ChartSeries, GeneratedSheet, PlainRows
+from sheetsync.workbook import Chart, ChartSeries, Format, GeneratedSheet, PlainRows
 
 WIDTH, HEIGHT, GAP = 400, 230, 16          # pixels of one chart, and between two
 PER_BAND = 3                                # charts side by side
@@ -30,6 +30,21 @@ def _column(sheet: GeneratedSheet, col: int, first: int, last: int) -> tuple[obj
                 out.append(None if cell is None else cell.value)
             r += 1
     return tuple(out)
+
+
+def _format(sheet: GeneratedSheet, col: int, last: int) -> Format | None:
+    """The number format of column `col`'s numbers (money with its currency), from the
+    latest row that holds one; None when the column holds none."""
+    r, found = 1, None
+    for entry in sheet.rows:
+        rows = ([entry.cells(i) for i in range(len(entry.rows))] if isinstance(entry, PlainRows)
+                else [entry])
+        for cells in rows:
+            cell = cells[col - 1] if 1 < r <= last and col <= len(cells) else None
+            if cell is not None and isinstance(cell.value, (int, float)):
+                found = cell.format
+            r += 1
+    return found
 
 
 def _numbers(values: tuple[object, ...]) -> tuple[float | None, ...]:
@@ -63,7 +78,8 @@ def history_charts(history: GeneratedSheet, metrics: GeneratedSheet) -> list[Cha
     ]
     charts = [Chart(key, title, "line", 1, weeks,
                     tuple(_series(history, name, col, 2, last) for name, col in series),
-                    percent=percent, **_place(k, below))
+                    percent=percent, value_format=_format(history, series[0][1], last),
+                    **_place(k, below))
               for k, (key, title, series, percent) in enumerate(lines)]
     sources = _source_rows(metrics)
     if sources is not None:

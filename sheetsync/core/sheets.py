@@ -195,7 +195,7 @@ HISTORY_HEAD = ("Week", "As of", "Leads per week", "Leads", "Qualified rate", "D
                 "Conversion rate", "Closed", "Average deal size", "Won (deal size)",
                 "Cycle time (days)", "Won (cycle time)", "Leaks", "Fix this week", "Diagnosis")
 _HISTORY_FMT: tuple[Format, ...] = ("text", "date", "number", "integer", "percent", "integer",
-                                    "percent", "integer", "money", "integer", "number",
+                                    "percent", "integer", "money", "integer", "days",
                                     "integer", "integer", "text", "text")
 
 
@@ -207,16 +207,18 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     log already covers, each measured as if it had been the as-of week.
     """
     week = week_label(result.as_of)
+    money = unit_format("money", result.currency)       # every row's money in one currency
+    formats = [money if f == "money" else f for f in _HISTORY_FMT]
     rows: list[Row] = [_heads(*HISTORY_HEAD)]
     kept = [cells for cells in (old or [])[1:]
             if cells and not all(is_empty(v) for v in cells)]
     for cells in kept:
         if str(cells[0]) == week:
             continue
-        rows.append([_carry(v, _HISTORY_FMT[i] if i < len(_HISTORY_FMT) else "text")
+        rows.append([_carry(v, formats[i] if i < len(formats) else "text")
                      for i, v in enumerate(cells)])
     if not kept:
-        rows += [_past_row(p) for p in past if p.week != week]
+        rows += [_past_row(p, result.currency) for p in past if p.week != week]
     m = result.metrics
     row: Row = [_t(week), CellWrite(result.as_of, "date")]
     for key in METRIC_LABELS:
@@ -230,13 +232,13 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     return _fitted(GeneratedSheet(name, list(rows)), [10, 11] + [13, 10] * 5 + [7, 22, 44])
 
 
-def _past_row(p: PastWeek) -> Row:
-    """A filled-back week: its counters; leaks and diagnosis are left blank, since the
-    worksheet's words of that week are not known."""
+def _past_row(p: PastWeek, currency: str = "") -> Row:
+    """A filled-back week: its counters (money in the workbook's currency); leaks and
+    diagnosis are left blank, since the worksheet's words of that week are not known."""
     row: Row = [_t(p.week), CellWrite(p.as_of, "date")]
     for key, unit in UNITS.items():
         counter: Counter = getattr(p, key)
-        row += [_n(counter.value, _UNIT[unit]), _n(counter.n, "integer")]
+        row += [_n(counter.value, unit_format(unit, currency)), _n(counter.n, "integer")]
     return row
 
 

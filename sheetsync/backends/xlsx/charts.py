@@ -20,6 +20,7 @@ from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.render import number_text
 from sheetsync.backends.xlsx.sheetxml import col_letters
 from sheetsync.backends.xlsx.xmltext import escape, quoted
+from sheetsync.formats import NUMBER_FORMATS
 from sheetsync.workbook import Chart, ChartSeries, GeneratedSheet
 
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
@@ -98,6 +99,16 @@ def _num_cache(values: Sequence[float | None], code: str) -> str:
             f'<c:ptCount val="{len(values)}"/>{pts}</c:numCache>')
 
 
+def _value_code(chart: Chart) -> str | None:
+    """The value axis's number-format code: whole percents, money with its currency (as
+    the cells say it), else None (the cells' own format)."""
+    if chart.percent:
+        return "0%"
+    if chart.value_format is not None and chart.value_format.startswith("money"):
+        return NUMBER_FORMATS[chart.value_format]
+    return None
+
+
 def _series(chart: Chart, k: int, s: ChartSeries) -> str:
     colour = COLOURS[k % len(COLOURS)]
     header = escape(_ref(s.sheet, s.col, s.first_row - 1, s.first_row - 1))
@@ -106,7 +117,7 @@ def _series(chart: Chart, k: int, s: ChartSeries) -> str:
     name = f"<c:tx><c:strRef><c:f>{header}</c:f>{_str_cache([s.name])}</c:strRef></c:tx>"
     cat = f"<c:cat><c:strRef><c:f>{weeks}</c:f>{_str_cache(chart.categories)}</c:strRef></c:cat>"
     val = (f"<c:val><c:numRef><c:f>{cells}</c:f>"
-           f"{_num_cache(s.values, '0%' if chart.percent else 'General')}</c:numRef></c:val>")
+           f"{_num_cache(s.values, _value_code(chart) or 'General')}</c:numRef></c:val>")
     head = f'<c:idx val="{k}"/><c:order val="{k}"/>{name}'
     if chart.kind == "bar":
         return (f"<c:ser>{head}<c:spPr><a:solidFill><a:srgbClr val=\"{colour}\"/></a:solidFill>"
@@ -128,7 +139,8 @@ def chart_xml(chart: Chart, date1904: bool) -> bytes:
     else:
         plot = (f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{series}'
                 f'<c:marker val="1"/>{axes}</c:lineChart>')
-    value_format = ('<c:numFmt formatCode="0%" sourceLinked="0"/>' if chart.percent
+    code = _value_code(chart)
+    value_format = (f'<c:numFmt formatCode={quoted(code)} sourceLinked="0"/>' if code
                     else '<c:numFmt formatCode="General" sourceLinked="1"/>')
     legend = ('<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>'
               if len(chart.series) > 1 else "")
