@@ -88,7 +88,7 @@ def history_charts(history: GeneratedSheet, metrics: GeneratedSheet) -> list[Cha
         charts.append(Chart(
             "sources", "Qualified rate by source, this window", "bar", 1, names,
             (_series(metrics, "Qualified rate", 4, first, stop),),
-            percent=True, **_place(len(charts), below)))
+            percent=True, value_format=None, **_place(len(charts), below)))
     return charts
 
 
