@@ -157,7 +157,7 @@ def review_context(result: CheckResult) -> dict[str, Any]:
                          "positive_rate": pct(v.positive / v.sent) if v.sent else "—"})
     return {
         "lists": [
-            {"title": "New leads not yet routable", "none": "Every new lead has a route.",
+            {"title": "New leads with no decision yet", "none": "Every new lead has a route.",
              **_listing(review.new_not_routable)},
             {"title": "Qualified without evidence", "none": "Every pursued lead has evidence.",
              **_listing(review.qualified_without_evidence)},

@@ -149,7 +149,7 @@ def test_the_findings_speak_the_operators_words(planted):
     assert "negative" in by[(rows[17], "unreadable-value")]["message"]
     assert "“send follow-up #2”" in by[(rows[6], "follow-up-after-stop-reply")]["message"]
     assert by[(rows[13], "deal-stuck")]["message"].startswith(
-        "Person 14 has been open 138 days since the lead came in")
+        "Person 14's deal has been open 138 days since the lead came in")
 
 
 def test_the_review_lists_the_overdue_touch(planted):

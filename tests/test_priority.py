@@ -80,7 +80,7 @@ def test_a_diagnosed_input_source_upstream_of_a_leak_wins():
     assert "LinkedIn post" in r.fix_this_week.why and "LinkedIn post" in r.diagnosis
     rows = {p.stage: p for p in r.pipeline}
     assert rows["Conversion call structure"].status == "Leak"
-    assert "Next, after Input source #2" in rows["Conversion call structure"].why
+    assert "Fix this one next, after Input source #2" in rows["Conversion call structure"].why
     assert rows["Qualified rate %"].status == "Below target"
 
 

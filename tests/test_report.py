@@ -149,7 +149,7 @@ def test_review_runs_on_with_lists_cut_short(tmp_path, rules):
     text = flat(text)
     assert count >= 2
     assert f"page 1 of {count}" in text
-    for title in ("New leads not yet routable", "Qualified without evidence",
+    for title in ("New leads with no decision yet", "Qualified without evidence",
                   "Overdue follow-ups", "Meetings this window", "Won", "Lost", "Nurtured",
                   "Replies per message variant", "Owner gaps against the team median",
                   "One change to the system this week"):

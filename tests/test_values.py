@@ -40,18 +40,18 @@ def test_money(typed, amount):
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("eight grand", "'eight grand' is not an amount"),
-     ("$5k–10k", "'\\$5k–10k' is a range, not one amount"),
+    [("eight grand", "“eight grand” is not an amount"),
+     ("$5k–10k", "“\\$5k–10k” is a range, not one amount"),
      ("5,000 - 10,000", "range"), ("$5k to $10k", "range"), ("5-10k", "range"),
-     ("1.500", "'1.500' is ambiguous: 1.500 could mean 1.5 or 1500"),
+     ("1.500", "“1.500” is ambiguous: 1.500 could mean 1.5 or 1500"),
      ("8.250", "ambiguous"), ("1,500k", "ambiguous"),
-     ("-5", "'-5' is negative"), (-5, "'-5' is negative"), ("$-5", "negative"),
+     ("-5", "“-5” is negative"), (-5, "“-5” is negative"), ("$-5", "negative"),
      ("-$5", "negative"), ("($500)", "negative"),
      ("1,2,3.5", "not an amount"), ("12,34.5", "not an amount"), ("1 2", "not an amount"),
      ("8k+", "not an amount"), ("1e5", "not an amount"), ("$", "not an amount"),
-     ("nan", "not an amount"), (float("nan"), "'nan' is not an amount"),
-     (float("inf"), "'inf' is not an amount"), (True, "'TRUE' is not an amount"),
-     (D(2026, 1, 1), "'2026-01-01' is not an amount"), (CellError("#REF!"), "'#REF!'")],
+     ("nan", "not an amount"), (float("nan"), "“nan” is not an amount"),
+     (float("inf"), "“inf” is not an amount"), (True, "“TRUE” is not an amount"),
+     (D(2026, 1, 1), "“2026-01-01” is not an amount"), (CellError("#REF!"), "“#REF!”")],
 )
 def test_money_errors_name_the_value(typed, says):
     with pytest.raises(ValueError, match=says):
@@ -77,9 +77,9 @@ def test_percent(typed, rate):
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("lots", "'lots' is not a percentage"), ("135", "between 0 and 100"),
+    [("lots", "“lots” is not a percentage"), ("135", "between 0 and 100"),
      (-3, "between 0 and 100"), ("-3%", "between 0 and 100"), ("101%", "between 0 and 100"),
-     ("35%%", "not a percentage"), ("%", "not a percentage"), (float("nan"), "'nan'")],
+     ("35%%", "not a percentage"), ("%", "not a percentage"), (float("nan"), "“nan”")],
 )
 def test_percent_errors(typed, says):
     with pytest.raises(ValueError, match=says):
@@ -100,7 +100,7 @@ def test_false(typed):
 @pytest.mark.parametrize(("typed", "shown"), [("perhaps", "perhaps"), (2, "2"),
                                               (CellError("#N/A"), "#N/A"), ("yes!?", "yes!?")])
 def test_bool_error(typed, shown):
-    with pytest.raises(ValueError, match=f"^'{re.escape(shown)}' is not yes or no$"):
+    with pytest.raises(ValueError, match=f"^“{re.escape(shown)}” is not yes or no$"):
         parse_bool(typed)
 
 
@@ -123,7 +123,7 @@ def test_sept_and_may():
 
 
 def test_ambiguous_date_needs_dayfirst():
-    with pytest.raises(ValueError, match="'03/04/2026' is an ambiguous date"):
+    with pytest.raises(ValueError, match="“03/04/2026” is an ambiguous date"):
         parse_date("03/04/2026")
     assert parse_date("03/04/2026", dayfirst=True) == D(2026, 4, 3)
     assert parse_date("03/04/2026", dayfirst=False) == D(2026, 3, 4)
@@ -145,7 +145,7 @@ def test_two_digit_years_are_read_as_a_spreadsheet_reads_them(typed, dayfirst, r
 
 
 def test_two_digit_year_keeps_an_ambiguous_order_ambiguous():
-    with pytest.raises(ValueError, match="'02/03/24' is an ambiguous date"):
+    with pytest.raises(ValueError, match="“02/03/24” is an ambiguous date"):
         parse_date("02/03/24")
 
 
@@ -158,8 +158,8 @@ def test_serial_dates_match_the_spreadsheet_epoch():
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("yesterday", "'yesterday' is not a date"), ("31/02/2026", "is not a real date"),
-     ("13/13/2026", "not a real date"), (12, "'12' is a number, not a date"),
+    [("yesterday", "“yesterday” is not a date"), ("31/02/2026", "is not a real date"),
+     ("13/13/2026", "not a real date"), (12, "“12” is a number, not a date"),
      (19999, "a number, not a date"), (19999.99, "a number, not a date"),
      (80001, "a number, not a date"),
      (float("nan"), "a number, not a date"), (float("inf"), "a number, not a date"),
@@ -167,8 +167,8 @@ def test_serial_dates_match_the_spreadsheet_epoch():
      ("Smarch 3, 2026", "not a date"), ("Octopus 21, 2026", "not a date"),
      ("21/10.2026", "not a date"), ("46316", "not a date"),
      ("Mon 21 Oct 2026", "wrong weekday: 21 Oct 2026 is a Wednesday"),
-     (dt.time(9, 30), "'09:30:00' is not a date"), (True, "not a date"),
-     (CellError("#VALUE!"), "'#VALUE!' is not a date")],
+     (dt.time(9, 30), "“09:30:00” is not a date"), (True, "not a date"),
+     (CellError("#VALUE!"), "“#VALUE!” is not a date")],
 )
 def test_date_errors(typed, says):
     with pytest.raises(ValueError, match=says):
@@ -188,8 +188,8 @@ def test_days(typed, days):
 
 @pytest.mark.parametrize(
     ("typed", "says"),
-    [("Q3 maybe", "'Q3 maybe' is not a timeline"), ("3-4 weeks", "a range, not one timeline"),
-     (-3, "'-3' is not a number of days"), (float("inf"), "not a number of days"),
+    [("Q3 maybe", "“Q3 maybe” is not a timeline"), ("3-4 weeks", "a range, not one timeline"),
+     (-3, "“-3” is not a number of days"), (float("inf"), "not a number of days"),
      ("3 fortnights", "not a timeline"), ("1.500 days", "ambiguous")],
 )
 def test_days_errors(typed, says):
@@ -204,7 +204,7 @@ def test_numbers():
     assert parse_number("0.35") == 0.35
     assert parse_number("-3") == -3
     assert parse_number(7) == 7.0 and isinstance(parse_number(7), float)
-    for typed, says in [("twelve", "'twelve' is not a number"), ("1.500", "ambiguous"),
+    for typed, says in [("twelve", "“twelve” is not a number"), ("1.500", "ambiguous"),
                         ("1 2", "not a number"), (float("nan"), "not a number")]:
         with pytest.raises(ValueError, match=says):
             parse_number(typed)
@@ -219,9 +219,9 @@ def test_choice(rules):
     assert parse_choice("follow up", rules.stage_vocabulary()) == "follow-up"
     assert parse_choice("-", rules.reply_statuses) == "none"
     assert parse_choice("—", rules.reply_statuses) == "none"
-    with pytest.raises(ValueError, match="^'maybe later\\?' is not one of: pursue, nurture, skip$"):
+    with pytest.raises(ValueError, match="^“maybe later\\?” is not one of: pursue, nurture, skip$"):
         parse_choice("maybe later?", rules.decisions)
-    with pytest.raises(ValueError, match="'\\?' is not one of"):
+    with pytest.raises(ValueError, match="“\\?” is not one of"):
         parse_choice("?", rules.reply_statuses)     # punctuation is not the "-" variant
 
 
@@ -229,7 +229,7 @@ def test_choice_canonical_beats_variant_and_shared_variant_is_an_error():
     vocab = {"won": ["won"], "lost": ["lost", "won"], "a": ["maybe"], "b": ["Maybe"]}
     assert parse_choice("WON", vocab) == "won"
     assert parse_choice("lost", vocab) == "lost"
-    with pytest.raises(ValueError, match="'maybe' is ambiguous: it could be a or b"):
+    with pytest.raises(ValueError, match="“maybe” is ambiguous: it could be a or b"):
         parse_choice("maybe", vocab)
 
 
@@ -270,4 +270,4 @@ def test_messages_are_one_short_line():
         parse_money("eight\ngrand and then a very long explanation of the budget")
     message = str(info.value)
     assert "\n" not in message
-    assert message.startswith("'eight grand and then a very long expl...'")
+    assert message.startswith("“eight grand and then a very long expl...”")

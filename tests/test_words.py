@@ -20,3 +20,22 @@ def test_next_names_each_blocks_row_once_with_its_problems_and_no_row_number():
         "Conversion call structure", "Follow-up (nobody owns it; a rule is missing)",
         "CRM hygiene (a rule is missing)"]
     assert leak_names(leaks)[0] == "Input source #2"
+
+
+def test_small_words_read_as_the_founder_expects():
+    import pytest
+
+    from sheetsync.core import values
+    from sheetsync.core.catalogue import entry, say
+    assert entry("won-without-deal-size").text.format(lead="Milo Jensen").startswith(
+        "Milo Jensen's deal is won")
+    assert say("why-next", fix="Input source #2") == "Fix this one next, after Input source #2."
+    cycle = say("why-cycle-time-days", value="31 days", count="5 won deals", mean="29 days")
+    assert cycle.startswith("Typically 31 days") and "29 days on average" in cycle
+    with pytest.raises(ValueError, match="“eight grand”"):     # curly quotes, as elsewhere
+        values.parse_money("eight grand")
+    late = say("review-action-overdue", late="16 days", date="31 Oct 2026",
+               action="check in next quarter")
+    touch = say("review-touch-overdue", late="2 days", date="14 Nov 2026")
+    assert late.startswith("next action 16 days late (due 31 Oct 2026)")
+    assert touch.startswith("next touch 2 days late (due 14 Nov 2026)")

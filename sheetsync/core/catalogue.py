@@ -170,12 +170,12 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     # --- CRM hygiene ---------------------------------------------------------------------
     Entry(
         "closed-without-date",
-        "{lead} is {stage} but Closed date is empty, so no rate can count it.",
+        "{lead}'s deal is {stage} but Closed date is empty, so no rate can count it.",
         "Write the date the deal was {stage} in Closed date, for example {example}.",
     ),
     Entry(
         "won-without-deal-size",
-        "{lead} is won but Deal size is empty.",
+        "{lead}'s deal is won but Deal size is empty.",
         "Write the signed amount in Deal size, for example {example}.",
     ),
     Entry(
@@ -288,14 +288,14 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("why-conversion-rate", "{value} of {count} closed pursued leads were won"
           " (likely {low} to {high}).", level="note"),
     Entry("why-average-deal-size", "{value} on average over {count}.", level="note"),
-    Entry("why-cycle-time-days", "{value} (median) from Date in to Closed date over"
-          " {count}; the mean is {mean}.", level="note"),
+    Entry("why-cycle-time-days", "Typically {value} from Date in to Closed date (the"
+          " median over {count}); {mean} on average.", level="note"),
     Entry("why-before", "The {weeks} weeks before: {value}.", level="note"),
     Entry("why-below-target", "Under your {target} minimum on the Rules sheet.", level="note"),
     Entry("why-low-sample",
           "Too few to judge: under {minimum} leads, so it does not drive the diagnosis.",
           level="note"),
-    Entry("why-next", "Next, after {fix}.", level="note"),
+    Entry("why-next", "Fix this one next, after {fix}.", level="note"),
     # --- One priority ------------------------------------------------------------------
     Entry("priority-leak",
           "It comes first: it is the most upstream leak, and every stage below depends on it.",
@@ -356,6 +356,10 @@ CATALOGUE: dict[str, Entry] = _catalogue(
         "Replace {column} with what happens now the sequence has stopped, for example"
         " “close as lost” or “check in next quarter”.",
     ),
+    # One style for both kinds of overdue line on the Review.
+    Entry("review-action-overdue", "next action {late} late (due {date}): “{action}”",
+          level="note"),
+    Entry("review-action-overdue-bare", "next action {late} late (due {date})", level="note"),
     Entry(
         "review-touch-overdue",
         "next touch {late} late (due {date})",
@@ -504,7 +508,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     ),
     Entry(
         "deal-stuck",
-        "{lead} has been open {age} since the lead came in, longer than the {limit} the rules"
+        "{lead}'s deal has been open {age} since the lead came in, longer than the {limit} the"
+        " rules"
         " allow.",
         "Move Stage to won, lost or nurture (a won or lost deal also needs its Closed date).",
         "check",

@@ -52,7 +52,7 @@ def from_serial(x: float, shown: str) -> dt.date:
     Any number outside SERIAL_MIN..SERIAL_MAX days is an error, not a date.
     """
     if not math.isfinite(x) or not SERIAL_MIN <= x < SERIAL_MAX + 1:   # day + time of day
-        raise ValueError(f"'{shown}' is a number, not a date")
+        raise ValueError(f"“{shown}” is a number, not a date")
     return SERIAL_EPOCH + dt.timedelta(days=int(x))
 
 

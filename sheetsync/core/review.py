@@ -1,6 +1,6 @@
 """The weekly review (five blocks' operating rhythm), computed from the lead log.
 
-New leads not routable yet, qualified leads without evidence, replies per message
+New leads with no decision yet, qualified leads without evidence, replies per message
 variant, overdue follow-ups, meetings won/lost/nurtured, owner gaps against the team
 median, and one change to the system this week.
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sheetsync.core.catalogue import say
+from sheetsync.core.catalogue import plural, say
 from sheetsync.core.coaching import owner_gaps
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Leak, Metrics, Review, VariantReplies, Window
 from sheetsync.core.rules import Rules
+from sheetsync.core.text import day
 
 _CHANGE = {
     "Input source #1": "name your main input source and count what it brings each week",
@@ -53,7 +54,10 @@ def build_review(
             no_evidence.append(_ref(lead))
         if is_open and lead.next_action_date and lead.next_action_date < as_of:
             late = (as_of - lead.next_action_date).days
-            overdue.append(_ref(lead, f"{late} days late: {lead.next_action}".strip(": ")))
+            when = {"late": plural(late, "day"), "date": day(lead.next_action_date)}
+            overdue.append(_ref(lead, say("review-action-overdue", action=lead.next_action,
+                                          **when) if lead.next_action
+                                else say("review-action-overdue-bare", **when)))
         closed_in = lead.closed_date is not None and w.start <= lead.closed_date <= w.end
         if lead.stage in ("won", "lost") and closed_in:
             meetings.setdefault(lead.stage, []).append(_ref(lead))

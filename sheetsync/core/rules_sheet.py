@@ -27,7 +27,7 @@ def _as_list(v: Value) -> list[str]:
 def _as_int(v: Value) -> int:
     n = values.parse_number(v)
     if n is None or n != int(n) or n < 0:
-        raise ValueError(f"'{values.text_of(v)}' is not a whole number")
+        raise ValueError(f"“{values.text_of(v)}” is not a whole number")
     return int(n)
 
 
@@ -43,7 +43,7 @@ def _as_fields(rules: Rules) -> Callable[[Value], list[str]]:
             if norm in ("none", "nothing", "no"):
                 continue
             if norm not in index:
-                raise ValueError(f"'{name}' is not a column of the lead log")
+                raise ValueError(f"“{name}” is not a column of the lead log")
             if index[norm] not in keys:
                 keys.append(index[norm])
         return keys

@@ -171,7 +171,7 @@ def review_sheet(result: CheckResult) -> GeneratedSheet:
         [],
         _heads("Row", "Lead", "Owner", "Detail"),
     ]
-    rows += _lead_rows("New leads not routable yet", r.new_not_routable)
+    rows += _lead_rows("New leads with no decision yet", r.new_not_routable)
     rows += _lead_rows("Qualified leads without evidence", r.qualified_without_evidence)
     rows += _lead_rows("Overdue follow-ups", r.overdue)
     nxt = leak_names(result.leaks, skip=fix)

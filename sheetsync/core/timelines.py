@@ -112,10 +112,10 @@ def _timeline_text(text: str, as_of: dt.date) -> float:
         except ValueError:
             days = None
         if days is None:
-            raise ValueError(f"'{values.text_of(text)}' {_NOT_A_TIMELINE}") from None
+            raise ValueError(f"“{values.text_of(text)}” {_NOT_A_TIMELINE}") from None
         return days
     if end < as_of:
-        raise ValueError(f"'{values.text_of(text)}' has already passed; write when the"
+        raise ValueError(f"“{values.text_of(text)}” has already passed; write when the"
                          " buyer wants to start now (e.g. next month or 45 days)")
     return float((end - as_of).days)
 

@@ -60,7 +60,7 @@ def _show(v: object) -> str:
 
 def _finite(x: float, v: object, what: str) -> float:
     if not math.isfinite(x):
-        raise ValueError(f"'{_show(v)}' is not {what}")
+        raise ValueError(f"“{_show(v)}” is not {what}")
     return float(x)
 
 
@@ -70,9 +70,9 @@ def _number(text: str, original: object, what: str, *,
     try:
         return read_number(text, comma3=comma3, dot3=dot3)
     except Ambiguous as e:
-        raise ValueError(f"'{_show(original)}' is ambiguous: {e}") from None
+        raise ValueError(f"“{_show(original)}” is ambiguous: {e}") from None
     except ValueError:
-        raise ValueError(f"'{_show(original)}' is not {what}") from None
+        raise ValueError(f"“{_show(original)}” is not {what}") from None
 
 
 def _numeric(v: object) -> bool:
@@ -80,7 +80,7 @@ def _numeric(v: object) -> bool:
 
 
 def _not_a(v: object, what: str) -> ValueError:
-    return ValueError(f"'{_show(v)}' is not {what}")
+    return ValueError(f"“{_show(v)}” is not {what}")
 
 
 # --- money and numbers -------------------------------------------------------------------
@@ -91,12 +91,12 @@ def _money_text(text: str) -> float:
     if len(t) > _MAX_TEXT:
         raise _not_a(text, "an amount")
     if _RANGE.search(t):
-        raise ValueError(f"'{_show(text)}' is a range, not one amount")
+        raise ValueError(f"“{_show(text)}” is a range, not one amount")
     m = _MONEY.fullmatch(t)
     if m is None:
         raise _not_a(text, "an amount")
     if m["neg"] or m["neg2"] or t.endswith(")"):
-        raise ValueError(f"'{_show(text)}' is negative; an amount can't be")
+        raise ValueError(f"“{_show(text)}” is negative; an amount can't be")
     scale = m["scale"]
     comma3: Policy
     dot3: Policy
@@ -115,7 +115,7 @@ def parse_money(v: Value) -> float | None:
     if _numeric(v):
         x = _finite(float(v), v, "an amount")  # type: ignore[arg-type]
         if x < 0:
-            raise ValueError(f"'{_show(v)}' is negative; an amount can't be")
+            raise ValueError(f"“{_show(v)}” is negative; an amount can't be")
         return x
     if isinstance(v, bool) or isinstance(v, _NOT_VALUES):
         raise _not_a(v, "an amount")
@@ -155,7 +155,7 @@ _PERCENT = re.compile(r"(?P<num>.*?)\s*(?P<pct>%|percent|pct)?", re.IGNORECASE)
 
 def _fraction(x: float, v: object, is_pct: bool) -> float:
     if x < 0 or x > 100:
-        raise ValueError(f"'{_show(v)}' is not a percentage between 0 and 100")
+        raise ValueError(f"“{_show(v)}” is not a percentage between 0 and 100")
     return x / 100 if is_pct or x > 1 else x
 
 
@@ -166,7 +166,7 @@ def _percent_text(text: str) -> float:
     if len(t) > _MAX_TEXT or m is None or not m["num"]:
         raise _not_a(text, "a percentage")
     if m["num"][0] in "-−":
-        raise ValueError(f"'{_show(text)}' is not a percentage between 0 and 100")
+        raise ValueError(f"“{_show(text)}” is not a percentage between 0 and 100")
     x = _number(m["num"], text, "a percentage", comma3="decimal", dot3="decimal")
     return _fraction(x, text, bool(m["pct"]))
 
@@ -202,7 +202,7 @@ def parse_bool(v: Value) -> bool | None:
             return True
         if t in _FALSE:
             return False
-    raise ValueError(f"'{_show(v)}' is not yes or no")
+    raise ValueError(f"“{_show(v)}” is not yes or no")
 
 
 _DURATION = re.compile(
@@ -219,10 +219,10 @@ def _days_text(text: str) -> float:
     if t in _NOW:
         return 0.0
     if _RANGE.search(t):
-        raise ValueError(f"'{_show(text)}' is a range, not one timeline")
+        raise ValueError(f"“{_show(text)}” is a range, not one timeline")
     m = _DURATION.fullmatch(t) if len(t) <= _MAX_TEXT else None
     if m is None:
-        raise ValueError(f"'{_show(text)}' is not a timeline (write e.g. 45 days or 3 weeks)")
+        raise ValueError(f"“{_show(text)}” is not a timeline (write e.g. 45 days or 3 weeks)")
     n = _number(m["num"], text, "a timeline")
     return n * _UNIT_DAYS[(m["unit"] or "d")[0]]
 
@@ -250,7 +250,7 @@ def _date_text(text: str, dayfirst: bool | None) -> dt.date:
     try:
         return dates.read_date(text.strip().casefold(), dayfirst)
     except dates.DateTrouble as e:
-        raise ValueError(f"'{_show(text)}' {e}") from None
+        raise ValueError(f"“{_show(text)}” {e}") from None
 
 
 def parse_date(v: Value, *, dayfirst: bool | None = None) -> dt.date | None:
@@ -317,9 +317,9 @@ def parse_choice(v: Value, vocabulary: dict[str, list[str]]) -> str | None:
     key = normalize_header(text)
     found = words.get(key) if key else marks.get(text.translate(_MARKS))
     if found is None:
-        raise ValueError(f"'{_show(v)}' is not one of: {', '.join(map(str, vocabulary))}")
+        raise ValueError(f"“{_show(v)}” is not one of: {', '.join(map(str, vocabulary))}")
     if len(found) > 1:
-        raise ValueError(f"'{_show(v)}' is ambiguous: it could be {' or '.join(found)}")
+        raise ValueError(f"“{_show(v)}” is ambiguous: it could be {' or '.join(found)}")
     return found[0]
 
 
