@@ -192,4 +192,4 @@ def test_an_error_message_is_one_line_that_quotes_the_value(s):
         except ValueError as e:
             message = str(e)
             assert "\n" not in message
-            assert message.startswith("'")
+            assert message.startswith("“")
