@@ -61,6 +61,7 @@ class Checked:
     history: Grid | None
     history_name: str = HISTORY        # the workbook's own (an older workbook's: "History")
     pipeline_grid: Grid | None = None  # the whole Pipeline sheet (the legend looks below it)
+    blocks_grid: Grid | None = None    # the whole Blocks sheet (its legend looks below it)
 
 
 def _pipeline_table(raw: RawWorkbook, rules: Rules) -> Table:
@@ -296,6 +297,7 @@ def _run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
         pipeline=pipeline,
         pipeline_grid=raw.sheets.get(pipeline.sheet),
         blocks=blocks_table,
+        blocks_grid=raw.sheets.get(blocks_name) if blocks_name else None,
         leads_table=leads_table,
         leads=leads,
         history=raw.sheets.get(history_name) if history_name else None,

@@ -75,3 +75,46 @@ def legend(table: Table, grid: Grid | None, stage_rows: list[int], status_col: i
             shade: Tone = tone      # type: ignore[assignment]
             colours.append(Highlight(r, r, status_col, why_col, status_col, tone=shade))
     return Legend(out, colours, first, last)
+
+
+BLOCK_PROBLEMS = ("status-block-no-owner", "status-block-no-output", "status-block-no-rule")
+
+
+def blocks_legend_lines() -> list[tuple[str, str | None]]:
+    """(line, tone) of the Blocks legend: each problem a Status names, then OK, each
+    with what to do, all in the catalogue's words."""
+    lines: list[tuple[str, str | None]] = [
+        (f"{catalogue.say('status-block-leak', problems=catalogue.say(i))} — "
+         f"{_lower(catalogue.entry(i).fix)}", "leak") for i in BLOCK_PROBLEMS]
+    lines.append((f"{catalogue.say('status-ok')} — {_lower(catalogue.entry('status-ok').fix)}",
+                  None))
+    return lines
+
+
+def _lower(sentence: str) -> str:
+    """A sentence going on after a dash: its first letter small."""
+    return sentence[:1].lower() + sentence[1:]
+
+
+def blocks_legend(table: Table, grid: Grid | None, block_rows: list[int],
+                  status_col: int) -> Legend | None:
+    """The Blocks legend in its Status column (the only column sheetsync owns there),
+    two rows under the last block; None when the operator uses those rows."""
+    if not block_rows:
+        return None
+    first = max(block_rows) + 2
+    lines = blocks_legend_lines()
+    last = first + len(lines)
+    cols = [c for c in table.columns.values() if c != status_col] + [status_col]
+    for r in range(first - 1, last + 1):
+        cells = grid[r - 1] if grid is not None and r <= len(grid) else None
+        if cells is not None and any(c <= len(cells) and not is_empty(cells[c - 1])
+                                     for c in cols if c != status_col or r < first):
+            return None                           # the operator uses these rows
+    out = {(first, status_col): CellWrite(catalogue.say("legend-title-status"), bold=True,
+                                          wrap=True)}
+    colours = [Highlight(r, r, status_col, status_col, status_col, tone="leak")
+               for r, (_, tone) in enumerate(lines, start=first + 1) if tone == "leak"]
+    for r, (line, _) in enumerate(lines, start=first + 1):
+        out[(r, status_col)] = CellWrite(line, wrap=True)
+    return Legend(out, colours, first, last)

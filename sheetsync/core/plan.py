@@ -13,7 +13,7 @@ from collections import defaultdict
 from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
 from sheetsync.core.diff import same
-from sheetsync.core.legend import legend
+from sheetsync.core.legend import blocks_legend, legend
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
@@ -77,9 +77,16 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
     for row in checked.result.blocks:
         patch.cells[(row.row, col)] = CellWrite(row.status, wrap=True)
     first = min(t.columns.values())
+    guide = blocks_legend(t, checked.blocks_grid, [row.row for row in checked.result.blocks],
+                          col)
+    last = _last_row(t)
+    if guide is not None:
+        patch.cells.update(guide.cells)
+        last = min(last, guide.first_row - 2)     # the table's colours stop above it
     patch.highlights = [
-        Highlight(t.header_row + 1, _last_row(t), first, col, col, tone="leak",
-                  match="prefix", text=say("status-leak"))
+        Highlight(t.header_row + 1, last, first, col, col, tone="leak",
+                  match="prefix", text=say("status-leak")),
+        *(guide.highlights if guide is not None else []),
     ]
     return patch
 
