@@ -39,3 +39,21 @@ def test_small_words_read_as_the_founder_expects():
     touch = say("review-touch-overdue", late="2 days", date="14 Nov 2026")
     assert late.startswith("next action 16 days late (due 31 Oct 2026)")
     assert touch.startswith("next touch 2 days late (due 14 Nov 2026)")
+
+
+def test_the_fix_says_why_it_comes_first_with_counts_the_founder_can_check():
+    import datetime as dt
+
+    from conftest import REPO
+
+    from sheetsync.engine import check_source
+    r = check_source(str(REPO / "sample_workbooks" / "demo.xlsx"), as_of=dt.date(2026, 11, 16))
+    fix, q = r.fix_this_week, r.metrics.qualified_rate
+    assert fix is not None and q.value is not None
+    worst = next(s for s in r.metrics.by_source if s.name == "LinkedIn post")
+    pursued = round((worst.qualified_rate.value or 0) * worst.qualified_rate.n)
+    assert fix.why == (
+        "Fix this first, because it feeds everything below: only"
+        f" {pursued} of {worst.qualified_rate.n} LinkedIn post leads met your criteria,"
+        f" against {round(q.value * 100)}% overall.")
+    assert pursued == 2

@@ -283,8 +283,8 @@ CATALOGUE: dict[str, Entry] = _catalogue(
           level="note"),
     Entry("why-leads-per-week", "{value} a week: {count} in the last {weeks} weeks.",
           level="note"),
-    Entry("why-qualified-rate", "{value} of {count} decided leads were pursued"
-          " (likely {low} to {high}).", level="note"),
+    Entry("why-qualified-rate", "{value} of {count} decided leads were qualified (marked"
+          " pursue); likely {low} to {high}.", level="note"),
     Entry("why-conversion-rate", "{value} of {count} closed pursued leads were won"
           " (likely {low} to {high}).", level="note"),
     Entry("why-average-deal-size", "{value} on average over {count}.", level="note"),
@@ -298,12 +298,13 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("why-next", "Fix this one next, after {fix}.", level="note"),
     # --- One priority ------------------------------------------------------------------
     Entry("priority-leak",
-          "It comes first: it is the most upstream leak, and every stage below depends on it.",
+          "Fix this first, because it feeds everything below: it is the most upstream leak.",
           level="note"),
-    Entry("priority-diagnosed", "It comes first: {problem}.", level="note"),
+    Entry("priority-diagnosed", "Fix this first, because it feeds everything below:"
+          " {problem}.", level="note"),
     Entry("priority-worst-source",
-          "{source} is bringing leads that fail your criteria ({rate} of {decided}"
-          " qualified)", level="note"),
+          "only {qualified} of {decided} {source} leads met your criteria, against"
+          " {overall} overall", level="note"),
     Entry("priority-low-volume", "only {value} leads a week come in", level="note"),
     Entry("priority-grow-source", "only {value} leads a week come in from {sources}"
           " (grow {source})", level="note"),

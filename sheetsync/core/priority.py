@@ -106,8 +106,9 @@ def blame(metrics: Metrics, rows: list[PipelineRow], rules: Rules) -> Blame | No
         if worst is not None:
             q = worst.qualified_rate
             return Blame(source_row(worst.name, rows), "qualified_rate",
-                         say("priority-worst-source", source=worst.name, rate=pct(q.value),
-                             decided=f"{q.n} decided leads"))
+                         say("priority-worst-source", source=worst.name,
+                             qualified=round((q.value or 0.0) * q.n), decided=q.n,
+                             overall=pct(m.value)))
         return Blame(INPUT_1, "qualified_rate",
                      say("priority-low-qualified", value=pct(m.value),
                          target=pct(d.min_qualified_rate)))
