@@ -27,7 +27,8 @@ FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-grow-sour
              "priority-low-qualified", "priority-low-conversion", "priority-low-deal-size",
              "review-won", "review-lost", "review-nurture",     # and headings
              "sync-wrote", "sync-would-write", "sync-up-to-date", "leaks-on-sheet",
-             "leaks-by-sheet", "leaks-one-sheet", "leak-where", "leak-with-problems"}
+             "leaks-by-sheet", "leaks-one-sheet", "leak-where", "leak-with-problems",
+             "week-of", "history-week-head", "metrics-week-head"}   # column heads, labels
 
 
 def _calls() -> list[tuple[str, int, str, set[str] | None]]:

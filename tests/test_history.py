@@ -64,7 +64,7 @@ def test_first_sync_fills_history_back_then_keeps_it(rules):
     history = next(g for g in build_plan(run_check(raw, rules, AS_OF), "").generated
                    if g.name == "Weekly history")
     weeks = [row[0].value for row in history.cell_rows()[1:]]
-    assert weeks[0] == "2026-W37" and weeks[-1] == "2026-W47"      # 1 Sep is in W36
+    assert weeks[0] == "Week of 7 Sep 2026" and weeks[-1] == "Week of 16 Nov 2026"  # W37, W47
     assert len(weeks) == len(set(weeks)) == 11
     current = history.cell_rows()[-1]
     assert current[1].value == AS_OF and current[13] is not None   # this week: full row
@@ -73,7 +73,8 @@ def test_first_sync_fills_history_back_then_keeps_it(rules):
     raw.sheets["History"] = [["Week"], ["2026-W40", dt.date(2026, 9, 28)]]
     history = next(g for g in build_plan(run_check(raw, rules, AS_OF), "").generated
                    if g.name == "History")
-    assert [row[0].value for row in history.cell_rows()[1:]] == ["2026-W40", "2026-W47"]
+    assert [row[0].value for row in history.cell_rows()[1:]] == ["Week of 28 Sep 2026",
+                                                                 "Week of 16 Nov 2026"]
 
 
 class CountingLog(list):

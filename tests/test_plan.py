@@ -73,9 +73,22 @@ def test_history_keeps_past_weeks_and_replaces_this_one(rules):
     raw = book(History=old)
     hist = next(g for g in plan_for(raw, rules).generated if g.name == "History")
     weeks = [row[0].value for row in hist.rows[1:]]
-    assert weeks == ["2026-W44", "2026-W47"]
+    assert weeks == ["Week of 26 Oct 2026", "Week of 16 Nov 2026"]      # said in words
     assert hist.rows[1][2].value == 1.5                         # carried over as it was
     assert hist.rows[2][2].value != 99                          # this week recomputed
+
+
+def test_history_rows_match_their_week_by_date_whatever_their_label(rules):
+    """A row an older sync labelled "2026-W47" (or without an As of date) is this week's
+    row: replaced, never doubled; rows come out oldest first by date, not by label."""
+    old = [["Week", "As of"], ["2026-W47", None, 99], ["Week of 2 Nov 2026", None, 2.5],
+           ["Week of 26 Oct 2026", dt.date(2026, 10, 26), 1.5],
+           ["2026-W46", dt.date(2026, 11, 9), 3.5]]
+    hist = next(g for g in plan_for(book(History=old), rules).generated if g.name == "History")
+    assert [row[0].value for row in hist.rows[1:]] == [
+        "Week of 26 Oct 2026", "Week of 2 Nov 2026", "Week of 9 Nov 2026", "Week of 16 Nov 2026"]
+    assert [row[2].value for row in hist.rows[1:4]] == [1.5, 2.5, 3.5]
+    assert hist.rows[4][2].value != 99
 
 
 def test_findings_sheet_links_each_finding_to_its_cell(rules):

@@ -19,10 +19,10 @@ from sheetsync.core.catalogue import CATALOGUE
 
 DEMO = REPO / "sample_workbooks" / "demo.xlsx"
 VOLATILE = ("Last synced", "Content fingerprint")     # a clock and a hash: the tool's own
-# Every sheet but the weekly history, whose first column keys each row by its ISO week
-# and whose headers say "n" (not yet plain words).  The Metrics sheet's content
-# fingerprint is the tool's bookkeeping, masked like the clock.
-READ = ("Pipeline!", "Blocks!", "Leads!", "Findings!", "Review!", "Metrics!")
+# Every sheet, the weekly history too (its weeks are words now: "Week of 8 Jun 2026").
+# The Metrics sheet's content fingerprint is the tool's bookkeeping, masked like the clock.
+READ = ("Pipeline!", "Blocks!", "Leads!", "Findings!", "Review!", "Metrics!",
+        "Weekly history!")
 ENGINEER = [
     (re.compile(r"\bn\s?="), "n="),
     (re.compile(r"95\s?%\s*(interval|low|high)|\bWilson\b|\bcohort\b", re.I), "statistics"),

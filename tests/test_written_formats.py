@@ -7,6 +7,7 @@ the number formats and values of the written workbook, read back with openpyxl.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import zipfile
 
@@ -76,3 +77,47 @@ def test_a_second_sync_keeps_the_currency_and_every_byte(synced, tmp_path):
     assert again.read_bytes() == path.read_bytes()
     ws = load_workbook(again)["Weekly history"]
     assert {c.number_format for c in ws["I"][1:] if isinstance(c.value, (int, float))} == {MONEY}
+
+
+def _labels(path) -> list[str]:
+    return [c.value for c in load_workbook(path)["Weekly history"]["A"][1:] if c.value]
+
+
+def test_weeks_are_said_in_words_on_the_sheet_and_the_charts(synced):
+    path, wb = synced
+    labels = _labels(path)
+    assert labels[0] == "Week of 8 Jun 2026" and labels[-1] == "Week of 16 Nov 2026"
+    assert not [w for w in labels if re.search(r"\d{4}-W\d", w)]
+    xml = _chart_xml(path, "Leads a week")
+    assert "<c:v>Week of 8 Jun 2026</c:v>" in xml and "-W2" not in xml
+
+
+def test_a_workbook_synced_with_iso_week_labels_is_resynced_without_doubling(synced, tmp_path):
+    """A workbook an older sync labelled "2026-W24".. "2026-W47": the next sync (this
+    week, then next week) matches every row by its week and relabels it in words."""
+    path, _ = synced
+    old = tmp_path / "old.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Weekly history"]
+    for cell in ws["A"][1:]:
+        if isinstance(ws.cell(cell.row, 2).value, dt.datetime):
+            iso = ws.cell(cell.row, 2).value.isocalendar()
+            cell.value = f"{iso.year}-W{iso.week:02d}"
+    wb.save(old)
+    assert _labels(old)[-1] == "2026-W47"
+    sync(old)
+    assert _labels(old) == _labels(path)                   # same weeks, in words, once each
+    sync(old, as_of="2026-11-23")
+    assert _labels(old) == _labels(path) + ["Week of 23 Nov 2026"]
+
+
+def test_a_weekly_history_row_and_a_metrics_week_say_what_they_count(synced):
+    """The same week shows two qualified rates: History's row counts the 4 weeks before
+    its week, the Metrics weekly table the single week; the headers say which."""
+    _, wb = synced
+    assert wb["Weekly history"]["A1"].value == "Week (counts the 4 weeks before it)"
+    metrics = wb["Metrics"]
+    head = next(r for r in range(1, metrics.max_row + 1)
+                if metrics.cell(r, 2).value == "Starts")
+    assert metrics.cell(head, 1).value == "Single week"
+    assert metrics.cell(head + 1, 1).value.startswith("Week of ")

@@ -314,6 +314,11 @@ CATALOGUE: dict[str, Entry] = _catalogue(
           " minimum", level="note"),
     Entry("priority-low-deal-size", "the average deal is {value}, under your {target}"
           " minimum", level="note"),
+    # --- Weeks on the Metrics and Weekly history sheets: a Weekly history row counts the
+    # window before its week, a Metrics weekly row the single week.
+    Entry("week-of", "Week of {start}", level="note"),
+    Entry("history-week-head", "Week (counts the {weeks} weeks before it)", level="note"),
+    Entry("metrics-week-head", "Single week", level="note"),
     # --- The Review sheet ----------------------------------------------------------------
     Entry("review-title", "Weekly review — as of {as_of}, the {weeks} weeks {span}.",
           level="note"),

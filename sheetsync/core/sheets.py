@@ -7,13 +7,14 @@ this week's row is replaced, so the feedback loop survives every sync.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sheetsync.core.catalogue import LEVEL_WORDS, say
 from sheetsync.core.charts import history_charts
 from sheetsync.core.coaching import coaching_lines, likely_range
-from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks, week_label
+from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.rules_file import HISTORY
@@ -92,11 +93,12 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
                 _t(_likely(b.conversion_rate, ("closed deal", "closed deals"))),
             ])
         rows.append([])
-    rows.append(_heads("Week", "Starts", "Leads", "Decided", "Pursued", "Qualified rate",
+    rows.append(_heads(say("metrics-week-head"), "Starts", "Leads", "Decided", "Pursued",
+                       "Qualified rate",
                        "Won", "Lost", "Conversion rate"))
     for w in m.weekly:
         rows.append([
-            _t(f"Week of {day(w.start)}"), CellWrite(w.start, "date"), _n(w.leads, "integer"),
+            _t(week_of(w.start)), CellWrite(w.start, "date"), _n(w.leads, "integer"),
             _n(w.decided, "integer"), _n(w.pursued, "integer"),
             _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
             _n(w.conversion_rate, "percent"),
@@ -204,23 +206,30 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     """Past weeks as they were, this as-of week's row replaced or appended.
 
     A History with no week yet (the first sync) starts from `past`: the weeks the lead
-    log already covers, each measured as if it had been the as-of week.
+    log already covers, each measured as if it had been the as-of week.  A row is its
+    week's by the Monday of its As of date (else of its label, an older sync's
+    "2026-W44" too), and is labelled in words: "Week of 26 Oct 2026".
     """
-    week = week_label(result.as_of)
+    this_week = _monday(result.as_of)
     money = unit_format("money", result.currency)       # every row's money in one currency
     formats = [money if f == "money" else f for f in _HISTORY_FMT]
-    rows: list[Row] = [_heads(*HISTORY_HEAD)]
+    m = result.metrics
+    rows: list[Row] = [_heads(say("history-week-head", weeks=m.window.weeks),
+                              *HISTORY_HEAD[1:])]
     kept = [cells for cells in (old or [])[1:]
             if cells and not all(is_empty(v) for v in cells)]
     for cells in kept:
-        if str(cells[0]) == week:
+        start = history_week(cells)
+        if start == this_week:
             continue
-        rows.append([_carry(v, formats[i] if i < len(formats) else "text")
-                     for i, v in enumerate(cells)])
+        carried = [_carry(v, formats[i] if i < len(formats) else "text")
+                   for i, v in enumerate(cells)]
+        if start is not None:
+            carried[0] = _t(week_of(start))
+        rows.append(carried)
     if not kept:
-        rows += [_past_row(p, result.currency) for p in past if p.week != week]
-    m = result.metrics
-    row: Row = [_t(week), CellWrite(result.as_of, "date")]
+        rows += [_past_row(p, result.currency) for p in past if p.as_of != this_week]
+    row: Row = [_t(week_of(this_week)), CellWrite(result.as_of, "date")]
     for key in METRIC_LABELS:
         metric: Metric = getattr(m, key)
         row += [_n(metric.value, unit_format(metric.unit, result.currency)),
@@ -228,14 +237,53 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     fix = result.fix_this_week
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
-    rows[1:] = sorted(rows[1:], key=lambda r: str(r[0].value) if r and r[0] else "")
-    return _fitted(GeneratedSheet(name, list(rows)), [10, 11] + [13, 10] * 5 + [7, 22, 44])
+    rows[1:] = sorted(rows[1:], key=_history_order)
+    return _fitted(GeneratedSheet(name, list(rows)), [20, 11] + [13, 10] * 5 + [7, 22, 44])
+
+
+def week_of(monday: dt.date) -> str:
+    """A week in words, as the Metrics and Weekly history sheets head it."""
+    return say("week-of", start=day(monday))
+
+
+def _monday(d: dt.date) -> dt.date:
+    d = d.date() if isinstance(d, dt.datetime) else d
+    return d - dt.timedelta(days=d.weekday())
+
+
+ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def history_week(cells: Sequence[Value]) -> dt.date | None:
+    """The Monday of a History row's week: of its As of date, else of its label ("Week of
+    26 Oct 2026", or "2026-W44" as a sync before labels were words wrote it)."""
+    if len(cells) > 1 and isinstance(cells[1], dt.date):
+        return _monday(cells[1])
+    label = str(cells[0]).strip() if cells and cells[0] is not None else ""
+    if (iso := ISO_WEEK.fullmatch(label)) is not None and 1 <= int(iso[2]) <= 53:
+        try:
+            return dt.date.fromisocalendar(int(iso[1]), int(iso[2]), 1)
+        except ValueError:
+            return None
+    prefix = say("week-of", start="")
+    try:
+        return _monday(dt.datetime.strptime(label.removeprefix(prefix), "%d %b %Y").date())
+    except ValueError:
+        return None
+
+
+def _history_order(row: Row) -> tuple[dt.date, str]:
+    """Oldest week first, by each row's As of date; a row without one by its label."""
+    label = str(row[0].value) if row and row[0] is not None else ""
+    as_of = row[1].value if len(row) > 1 and row[1] is not None else None
+    when = as_of if isinstance(as_of, dt.date) else history_week([label])
+    return (_monday(when) if when else dt.date.min, label)
 
 
 def _past_row(p: PastWeek, currency: str = "") -> Row:
     """A filled-back week: its counters (money in the workbook's currency); leaks and
     diagnosis are left blank, since the worksheet's words of that week are not known."""
-    row: Row = [_t(p.week), CellWrite(p.as_of, "date")]
+    row: Row = [_t(week_of(p.as_of)), CellWrite(p.as_of, "date")]
     for key, unit in UNITS.items():
         counter: Counter = getattr(p, key)
         row += [_n(counter.value, unit_format(unit, currency)), _n(counter.n, "integer")]
