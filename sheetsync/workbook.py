@@ -242,6 +242,7 @@ class GeneratedSheet:
     highlights: list[Highlight] = field(default_factory=list)
     # Heights in points of rows (1-based) whose wrapped text takes more than one line.
     row_heights: dict[int, float] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)   # 1-based: the tool's bookkeeping
     charts: list[Chart] = field(default_factory=list)
 
     @property

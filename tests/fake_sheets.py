@@ -58,11 +58,13 @@ class Sheet:
     widths: dict[int, int] = field(default_factory=dict)
     # Embedded charts, chartId -> EmbeddedChart ({"chartId", "spec", "position"}).
     charts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    hidden: set[int] = field(default_factory=set)        # 0-based rows hidden by user
 
     def clone(self) -> Sheet:
         return Sheet(self.sheet_id, self.title, self.rows, self.cols, self.frozen,
                      dict(self.cells), list(self.rules), dict(self.widths),
-                     {k: json.loads(json.dumps(v)) for k, v in self.charts.items()})
+                     {k: json.loads(json.dumps(v)) for k, v in self.charts.items()},
+                     set(self.hidden))
 
     def props(self, index: int) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
@@ -416,6 +418,12 @@ class FakeSheets:
                 if rng["dimension"] == "COLUMNS":
                     for c in range(rng["startIndex"], rng["endIndex"]):
                         sheet.widths[c] = arg["properties"]["pixelSize"]
+                elif arg["fields"] == "hiddenByUser":            # ROWS
+                    span = range(rng["startIndex"], rng["endIndex"])
+                    if arg["properties"]["hiddenByUser"]:
+                        sheet.hidden.update(span)
+                    else:
+                        sheet.hidden.difference_update(span)
             elif kind in _CHART_REQUESTS:
                 self._chart(new, sheet_of, kind, arg, n)
             else:

@@ -256,3 +256,22 @@ def test_the_fake_refuses_bodies_over_googles_limit(fake: FakeSheets) -> None:
     fake.max_payload = 1000
     with pytest.raises(RemoteError, match="payload size exceeds the limit"):
         GoogleSheet(KEY).apply(_plan(50))
+
+
+def test_the_tools_bookkeeping_row_is_hidden_in_the_same_batch(fake: FakeSheets) -> None:
+    """A hidden row of a generated sheet (the Metrics fingerprint) is hidden by the one
+    batchUpdate that writes the sheet; a row hidden before and now visible is shown."""
+    seeded(fake)
+    plan = _plan(5)
+    plan.generated[0].hidden_rows.add(4)
+    book = GoogleSheet(KEY)
+    book.read(None)
+    book.apply(plan)
+    assert [m for m, p in fake.api_calls()] == ["GET", "POST"]
+    assert fake.books[KEY].sheet("Metrics").hidden == {3}
+    again = _plan(5)
+    again.generated[0].hidden_rows.add(2)
+    book = GoogleSheet(KEY)
+    book.read(None)
+    book.apply(again)
+    assert fake.books[KEY].sheet("Metrics").hidden == {1}

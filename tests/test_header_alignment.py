@@ -30,10 +30,10 @@ def test_metrics_headers_over_numbers_are_right_aligned(tmp_path):
         if len(texts) >= 2 and len(texts) == sum(c.value is not None for c in row):
             for c in texts:
                 headers.setdefault(c.value, set()).add(c.alignment.horizontal)
-    for name in ("Value", "Counted", "Likely from", "Mean", "Leads", "Leads a week",
+    for name in ("Value", "Counted", "Likely from", "Average", "Leads", "Leads a week",
                  "Qualified rate", "Won", "Lost", "Starts", "Conversion rate"):
         assert headers[name] == {"right"}, name
-    for name in ("Counter", "Too few to judge", "Source", "Owner", "Week",
+    for name in ("Counter", "Too few to judge", "Source", "Owner", "Single week",
                  "Qualified, likely"):
         assert headers[name] == {None}, name
     # Under each right-aligned header, the value itself is a number (or date).

@@ -18,7 +18,7 @@ from voice_helpers import operator_texts, sync
 from sheetsync.core.catalogue import CATALOGUE
 
 DEMO = REPO / "sample_workbooks" / "demo.xlsx"
-VOLATILE = ("Last synced", "Content fingerprint")     # a clock and a hash: the tool's own
+VOLATILE = ("Last synced", "For sheetsync (do not edit)")     # a clock and a hash: the tool's own
 # Every sheet, the weekly history too (its weeks are words now: "Week of 8 Jun 2026").
 # The Metrics sheet's content fingerprint is the tool's bookkeeping, masked like the clock.
 READ = ("Pipeline!", "Blocks!", "Leads!", "Findings!", "Review!", "Metrics!",

@@ -121,3 +121,36 @@ def test_a_weekly_history_row_and_a_metrics_week_say_what_they_count(synced):
                 if metrics.cell(r, 2).value == "Starts")
     assert metrics.cell(head, 1).value == "Single week"
     assert metrics.cell(head + 1, 1).value.startswith("Week of ")
+
+
+def test_the_fingerprint_row_is_hidden_and_labelled_for_the_tool(synced):
+    path, wb = synced
+    metrics = wb["Metrics"]
+    [row] = [r for r in range(1, metrics.max_row + 1)
+             if metrics.cell(r, 1).value == "For sheetsync (do not edit)"]
+    assert metrics.row_dimensions[row].hidden
+    assert [r for r in range(1, row) if metrics.row_dimensions[r].hidden] == []
+    assert metrics["I1"].value == "Average"
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet" + _sheet_number(z, "Metrics") + ".xml").decode()
+    assert re.search(rf'<row r="{row}"[^>]* hidden="1"', xml)
+
+
+def _sheet_number(z: zipfile.ZipFile, name: str) -> str:
+    sheet = re.search(rf'<sheet [^>]*name="{name}"[^>]*>', z.read("xl/workbook.xml").decode())
+    assert sheet is not None
+    rid = re.search(r'r:id="(rId\d+)"', sheet[0])
+    assert rid is not None
+    rel = re.search(rf'<Relationship [^>]*Id="{rid[1]}"[^>]*>',
+                    z.read("xl/_rels/workbook.xml.rels").decode())
+    assert rel is not None
+    return re.search(r'sheet(\d+)\.xml"', rel[0])[1]   # type: ignore[index]
+
+
+def test_a_fingerprint_an_older_sync_labelled_is_still_read():
+    from sheetsync.core.fingerprint import stored_fingerprints
+    from sheetsync.workbook import RawWorkbook
+
+    old = [["Content fingerprint", "Findings:ab12 Review:cd34"]]
+    raw = RawWorkbook("demo.xlsx", {"Metrics": old})
+    assert stored_fingerprints(raw) == {"Findings": "ab12", "Review": "cd34"}

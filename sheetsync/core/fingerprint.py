@@ -16,7 +16,9 @@ from sheetsync import __version__
 from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Plan, RawWorkbook
 
 FINGERPRINTED = ("Findings", "Review")
-LABEL = "Content fingerprint"
+# The row is hidden (the tool's bookkeeping, not the operator's); if shown, it says so.
+LABEL = "For sheetsync (do not edit)"
+LABELS = (LABEL, "Content fingerprint")      # and as syncs before wrote it
 _FORMAT = "2"          # bump when the same plan would be written differently
 _BATCH = 2000          # rows hashed at a time
 
@@ -48,13 +50,14 @@ def stamp_fingerprints(plan: Plan) -> dict[str, str]:
         return {}
     text = " ".join(f"{name}:{value}" for name, value in prints.items())
     metrics.rows += [[], [CellWrite(LABEL, "text", True), CellWrite(text)]]
+    metrics.hidden_rows.add(metrics.height)
     return prints
 
 
 def stored_fingerprints(raw: RawWorkbook) -> dict[str, str]:
     """The fingerprints the previous sync left in the Metrics sheet ({} when none)."""
     for cells in raw.sheets.get("Metrics", []):
-        if len(cells) > 1 and cells[0] == LABEL and isinstance(cells[1], str):
+        if len(cells) > 1 and cells[0] in LABELS and isinstance(cells[1], str):
             pairs = (part.partition(":") for part in cells[1].split())
             return {name: value for name, _, value in pairs if value}
     return {}

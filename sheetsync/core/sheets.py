@@ -59,7 +59,7 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
     m = result.metrics
     rows: list[Row] = [_heads("Counter", "Value", "Counted", "Too few to judge", "Likely from",
                               "Likely to", "The weeks before", "Counted before",
-                              "Mean")]
+                              "Average")]
     for key, label in METRIC_LABELS.items():
         metric: Metric = getattr(m, key)
         fmt = unit_format(metric.unit, result.currency)

@@ -112,6 +112,7 @@ def _generated(sheet: GeneratedSheet, meta: SheetMeta, ids: dict[str, int]) -> l
     meta.notes = {(r + 1, c + 1): cell.note for r, cells in enumerate(cell_rows)
                   for c, cell in enumerate(cells) if cell is not None and cell.note}
     out += _widths(sid, dict(enumerate(sheet.col_widths, start=1)))
+    out += _hidden(sid, sheet.hidden_rows, rows)
     out += _highlights(sheet.highlights, meta)
     out += chart_requests(sheet.charts, sid, meta.charts, ids)
     return out
@@ -208,6 +209,19 @@ def _widths(sid: int, widths: dict[int, float]) -> list[Request]:
         "range": {"sheetId": sid, "dimension": "COLUMNS", "startIndex": c - 1, "endIndex": c},
         "properties": {"pixelSize": pixels(w)}, "fields": "pixelSize"}}
         for c, w in sorted(widths.items()) if w and w > 0]
+
+
+def _hidden(sid: int, hidden: set[int], rows: int) -> list[Request]:
+    """Rows shown again, then the tool's bookkeeping rows hidden (in the same batch)."""
+    if not hidden:
+        return []
+
+    def dim(start: int, end: int, hide: bool) -> Request:
+        return {"updateDimensionProperties": {
+            "range": {"sheetId": sid, "dimension": "ROWS", "startIndex": start, "endIndex": end},
+            "properties": {"hiddenByUser": hide}, "fields": "hiddenByUser"}}
+
+    return [dim(0, rows, False)] + [dim(r - 1, r, True) for r in sorted(hidden)]
 
 
 def _highlights(highlights: list[Highlight], meta: SheetMeta) -> list[Request]:

@@ -206,6 +206,8 @@ class GeneratedXml:
                                   f' display="{attr_xml(str(cell.value))}"/>')
         height = self.sheet.row_heights.get(r)
         attrs = f' ht="{height:g}" customHeight="1"' if height else ""
+        if r in self.sheet.hidden_rows:
+            attrs += ' hidden="1"'
         return f'<row r="{r}"{attrs}>{"".join(out)}</row>' if out else ""
 
     def chunks(self) -> Iterator[bytes]:
