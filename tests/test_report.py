@@ -150,7 +150,8 @@ def test_review_runs_on_with_lists_cut_short(tmp_path, rules):
     assert count >= 2
     assert f"page 1 of {count}" in text
     for title in ("New leads with no decision yet", "Qualified without evidence",
-                  "Overdue follow-ups", "Meetings this window", "Won", "Lost", "Nurtured",
+                  "Overdue follow-ups", "Closed or parked in these 4 weeks", "Won", "Lost",
+                  "Nurtured",
                   "Replies per message variant", "Owner gaps against the team median",
                   "One change to the system this week"):
         assert title.lower() in text.lower(), title

@@ -57,3 +57,9 @@ def test_the_fix_says_why_it_comes_first_with_counts_the_founder_can_check():
         f" {pursued} of {worst.qualified_rate.n} LinkedIn post leads met your criteria,"
         f" against {round(q.value * 100)}% overall.")
     assert pursued == 2
+
+
+def test_findings_say_what_to_do_not_check_which_is_a_leads_column():
+    from sheetsync.core.catalogue import LEVEL_WORDS
+    assert LEVEL_WORDS == {"error": "Fix now", "warning": "Worth a look", "info": "Note"}
+    assert "Check" not in LEVEL_WORDS.values()

@@ -33,7 +33,8 @@ Level = Literal["to-fix", "check", "note"]
 SEVERITY: dict[str, Literal["error", "warning", "info"]] = {
     "to-fix": "error", "check": "warning", "note": "info",
 }
-LEVEL_WORDS: dict[str, str] = {"error": "To fix", "warning": "Check", "info": "Note"}
+# The Findings sheet's "What to do" words ("Check" is also the Leads sheet's column).
+LEVEL_WORDS: dict[str, str] = {"error": "Fix now", "warning": "Worth a look", "info": "Note"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,7 +144,7 @@ def findings_sheet(checked: Checked) -> GeneratedSheet:
             add_link(f"'{sheet}'!{ref}")
         add_row((where, sheet, r, f.column, LEVEL_WORDS[f.severity], f.message, f.fix))
     # The rule id is for scripts (JSON); the sheet says how much it matters in words.
-    head = _heads("Where", "Sheet", "Row", "Column", "How urgent", "What is wrong",
+    head = _heads("Where", "Sheet", "Row", "Column", "What to do", "What is wrong",
                   "The edit that clears it")
     return _fitted(GeneratedSheet("Findings", [head, PlainRows(FINDING_FORMATS, rows, links)]),
                    [16, 10, 6, 18, 11, 50, 44])
