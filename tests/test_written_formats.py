@@ -154,3 +154,11 @@ def test_a_fingerprint_an_older_sync_labelled_is_still_read():
     old = [["Content fingerprint", "Findings:ab12 Review:cd34"]]
     raw = RawWorkbook("demo.xlsx", {"Metrics": old})
     assert stored_fingerprints(raw) == {"Findings": "ab12", "Review": "cd34"}
+
+
+def test_a_date_column_is_wide_enough_for_the_date_in_words(synced):
+    """'19 Oct 2026' is 11 characters: a column sized for '2026-10-19' shows ###."""
+    _, wb = synced
+    assert wb["Metrics"].column_dimensions["B"].width >= 12     # As of, Window from
+    assert wb["Metrics"].column_dimensions["C"].width >= 12     # Window to
+    assert wb["Weekly history"].column_dimensions["B"].width >= 12

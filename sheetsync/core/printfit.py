@@ -30,8 +30,8 @@ def text_width(cell: CellWrite | None, *, words: bool = False) -> float:
     if isinstance(v, str):
         longest = max(map(len, v.split() if words and v.strip() else v.split("\n")))
         return longest * (1.1 if cell.bold else 1.0)
-    if isinstance(v, dt.date):
-        return 10.0
+    if isinstance(v, dt.date):            # "19 Oct 2026", "19 Oct 2026 09:30" (formats.py)
+        return 17.0 if cell.format == "datetime" else 11.0
     if cell.format == "percent":
         return 6.0
     return float(len(f"{v:,.0f}" if cell.format.startswith(("integer", "money")) else f"{v:,.1f}"))

@@ -103,7 +103,7 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
             _n(w.qualified_rate, "percent"), _n(w.won, "integer"), _n(w.lost, "integer"),
             _n(w.conversion_rate, "percent"),
         ])
-    return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 10, 12, 12, 12, 14, 12, 14])
+    return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 13, 12, 12, 12, 14, 12, 14])
 
 
 def _likely(metric: Metric, noun: tuple[str, str]) -> str:
@@ -238,7 +238,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     row += [_n(len(result.leaks), "integer"), _t(fix.stage if fix else ""), _t(result.diagnosis)]
     rows.append(row)
     rows[1:] = sorted(rows[1:], key=_history_order)
-    return _fitted(GeneratedSheet(name, list(rows)), [20, 11] + [13, 10] * 5 + [7, 22, 44])
+    return _fitted(GeneratedSheet(name, list(rows)), [20, 13] + [13, 10] * 5 + [7, 22, 44])
 
 
 def week_of(monday: dt.date) -> str:
