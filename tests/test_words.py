@@ -63,3 +63,14 @@ def test_findings_say_what_to_do_not_check_which_is_a_leads_column():
     from sheetsync.core.catalogue import LEVEL_WORDS
     assert LEVEL_WORDS == {"error": "Fix now", "warning": "Worth a look", "info": "Note"}
     assert "Check" not in LEVEL_WORDS.values()
+
+
+def test_rows_left_out_are_named_first_three_then_how_many_more():
+    from sheetsync.core.worksheet import lost_words
+    assert lost_words([(105, "Nia Lopez", "Date in")]) == (
+        "Row 105 (Nia Lopez) was left out: its Date in could not be read.")
+    five = [(r, f"Lead {r}", "Decision") for r in (7, 9, 11, 13, 15)]
+    said = lost_words(five)
+    assert said.startswith("Left out because a value could not be read: row 7 (Lead 7:"
+                           " Decision), row 9 (Lead 9: Decision), row 11 (Lead 11: Decision)")
+    assert said.endswith("and 2 more (see the Findings sheet).") and "Lead 13" not in said

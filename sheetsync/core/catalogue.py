@@ -605,6 +605,11 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("leaks-by-sheet", "{leaks}: {parts}", level="note"),
     Entry("leaks-one-sheet", "{leaks} on the {sheet} sheet", level="note"),
     Entry("counter-lost-rows", "{rows} left out because a value it needs could not be read."),
+    Entry("counter-lost-row", "Row {row} ({lead}) was left out: its {columns} could not be"
+          " read."),
+    Entry("counter-lost-row-item", "row {row} ({lead}: {columns})"),
+    Entry("counter-lost-some", "Left out because a value could not be read: {items}."),
+    Entry("counter-lost-more", "{items} and {more} more (see the Findings sheet)"),
     Entry("qualified-rate-untracked-why",
           "No lead in the log has a Decision (pursue, nurture or skip), so it is not tracked."),
     Entry("lead-log-unreadable", "The lead log's headers are not ones sheetsync knows."),

@@ -238,7 +238,8 @@ def _run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     if leads_table is not None:
         refused, per_field = columns.refused_cells(unreadable, leads_table)
         for counter, lost in columns.lost_rows(unreadable, leads_table, leads, rules).items():
-            getattr(metrics, counter).unreadable = lost
+            getattr(metrics, counter).unreadable = len(lost)
+            getattr(metrics, counter).lost = lost
         absent = columns.absent_fields(leads_table, leads, rules)
         lead_rules = columns.without(rules, absent)
         if leads:

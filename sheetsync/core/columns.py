@@ -108,8 +108,9 @@ def refused_cells(unreadable: Sequence[Finding], table: Table) -> tuple[set[tupl
 
 
 def lost_rows(unreadable: Sequence[Finding], table: Table, leads: list[Lead],
-              rules: Rules) -> dict[str, int]:
-    """counter -> rows it left out because a value it reads was refused.
+              rules: Rules) -> dict[str, list[tuple[int, str, str]]]:
+    """counter -> rows it left out because a value it reads was refused, each as
+    (row, the lead's name, the refused headers as typed).
 
     A row counts for a counter only where the rest of the row says it would have
     counted (a refused Closed date matters to the conversion rate on a won or lost
@@ -117,13 +118,15 @@ def lost_rows(unreadable: Sequence[Finding], table: Table, leads: list[Lead],
     """
     key_of = {h: k for k, h in table.headers.items()}
     refused: dict[int, set[str]] = {}
+    headers: dict[int, list[str]] = {}
     for f in unreadable:
         if f.sheet == table.sheet and f.row is not None:
             refused.setdefault(f.row, set()).add(key_of.get(f.column or "", ""))
+            headers.setdefault(f.row, []).append(f.column or "")
     if not refused:
         return {}
     closed = set(rules.closed_stages)
-    out: Counter[str] = Counter()
+    out: dict[str, list[tuple[int, str, str]]] = {}
     for lead in leads:
         keys = refused.get(lead.row)
         if not keys:
@@ -138,8 +141,11 @@ def lost_rows(unreadable: Sequence[Finding], table: Table, leads: list[Lead],
             if lead.stage == "won":
                 lost["average_deal_size"] = bool(keys & {"closed_date", "deal_size"})
                 lost["cycle_time_days"] = bool(keys & {"closed_date", "date_in"})
-        out.update(k for k, v in lost.items() if v)
-    return dict(out)
+        said = (lead.row, lead.name(), " and ".join(dict.fromkeys(headers[lead.row])))
+        for k, v in lost.items():
+            if v:
+                out.setdefault(k, []).append(said)
+    return out
 
 
 def absent_fields(table: Table, leads: list[Lead], rules: Rules) -> dict[str, int]:

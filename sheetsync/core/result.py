@@ -61,6 +61,8 @@ class Metric(BaseModel):
     mean: float | None = None          # cycle time: the mean beside the median
     unit: Literal["per_week", "rate", "money", "days"] = "rate"
     unreadable: int = 0                # rows left out: a value it needs could not be read
+    # those rows as (row, lead, headers refused), for the Why; not in JSON (stable contract)
+    lost: list[tuple[int, str, str]] = Field(default_factory=list, exclude=True)
     # against the Rules minimum: on-target | below-target | low-sample | no-data
     status: Literal["on-target", "below-target", "low-sample", "no-data"] = "no-data"
 

@@ -124,13 +124,27 @@ def _evaluate_row(
     elif words:
         row.state, row.kind, row.why = "leak", words, _words_why(words, stage, answer_header)
     if stage.counter is not None and metric.unreadable:
-        lost = say("counter-lost-rows", rows=count(metric.unreadable, "row"))
+        lost = lost_words(metric.lost) if metric.lost else say(
+            "counter-lost-rows", rows=count(metric.unreadable, "row"))
         row.why = f"{row.why} {lost}".strip()
     return row
 
 
 _BLOCK_STATUS = {"no-owner": "status-block-no-owner", "no-output": "status-block-no-output",
                  "no-rule": "status-block-no-rule"}
+
+
+def lost_words(lost: list[tuple[int, str, str]]) -> str:
+    """The rows a counter left out, named: one in a sentence, up to 3 listed, then
+    "and N more (see the Findings sheet)"."""
+    if len(lost) == 1:
+        row, lead, columns = lost[0]
+        return say("counter-lost-row", row=row, lead=lead, columns=columns)
+    items = ", ".join(say("counter-lost-row-item", row=r, lead=n, columns=c)
+                      for r, n, c in lost[:3])
+    if len(lost) > 3:
+        items = say("counter-lost-more", items=items, more=len(lost) - 3)
+    return say("counter-lost-some", items=items)
 
 
 def leak_names(leaks: list[Leak], skip: Leak | None = None) -> list[str]:
