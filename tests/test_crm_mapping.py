@@ -124,7 +124,7 @@ def test_date_order_set_on_the_rules_sheet(tmp_path):
     assert Counter(f["rule"] for f in data["findings"])["unreadable-value"] == 3
     assert data["metrics"]["leads_per_week"]["unreadable"] == 3
     why = next(r["why"] for r in data["pipeline"] if r["stage"] == "Leads per week")
-    assert "3 rows left out" in why
+    assert "Left out because a value could not be read: row 2 (L0: Date in)" in why
     path = paste(new_book(tmp_path / "b.xlsx"), _dated(texts),
                  rules_rows=_rules_rows(("Date order", "day first")))
     data = check_json(path, AS_OF.isoformat())
