@@ -74,3 +74,11 @@ def test_rows_left_out_are_named_first_three_then_how_many_more():
     assert said.startswith("Left out because a value could not be read: row 7 (Lead 7:"
                            " Decision), row 9 (Lead 9: Decision), row 11 (Lead 11: Decision)")
     assert said.endswith("and 2 more (see the Findings sheet).") and "Lead 13" not in said
+
+
+def test_review_pages_read_in_the_review_sheets_order():
+    from conftest import REPO
+    for name in ("review.html.j2", "review.md.j2"):
+        text = (REPO / "templates" / name).read_text()
+        assert text.index("Diagnosis") < text.index("Fix this week") < text.index(
+            "One change to the system"), name
