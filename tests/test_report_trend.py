@@ -5,6 +5,7 @@ five blocks.  PDFs are written through the CLI and their pages counted with pypd
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -101,3 +102,19 @@ def test_markdown_pages_show_the_text_trend(runner, tmp_path, review):
     assert len({len(spark) for _, spark, _, _ in rows}) == 1 and len(rows[0][1]) >= 2
     assert any(last.strip() == "$8,800" for label, _, _, last in rows
                if label == "Average deal size")
+
+
+@needs_pdf
+def test_the_printed_worksheet_shows_the_whole_fix_this_week_sentence(runner, tmp_path):
+    """The box an operator acts on is never cut with an ellipsis on the demo's page."""
+    pdf = tmp_path / "w.pdf"
+    done = runner.invoke(main, ["report", str(DEMO), "--as-of", "2026-11-16", "-o", str(pdf)])
+    assert done.exit_code == 0, done.output
+    checked = runner.invoke(main, ["check", str(DEMO), "--as-of", "2026-11-16",
+                                   "--format", "json"])
+    why = json.loads(checked.output)["fix_this_week"]["why"]
+    count, words = pdf_pages(pdf)
+    assert count == 1
+    flat = " ".join(words.split())
+    assert " ".join(why.split())[-30:] in flat          # the sentence's end is printed
+    assert "low n" not in flat
