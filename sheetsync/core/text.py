@@ -7,14 +7,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Metric
 from sheetsync.core.rules import Rules
 
 
+@lru_cache(maxsize=4096)
 def day(d: dt.date) -> str:
-    """A date as people write it: 13 Nov 2026 (never 2026-11-13, never a week number)."""
+    """A date as people write it: 13 Nov 2026 (never 2026-11-13, never a week number).
+
+    Cached: a big log says the same few hundred dates in tens of thousands of findings.
+    """
     return f"{d.day} {d:%b %Y}"
 
 
