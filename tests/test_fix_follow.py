@@ -100,20 +100,9 @@ def _fix_on_sheet(path, row: int, column: str) -> str:
     raise AssertionError(f"no finding on row {row}, {column} on the Findings sheet")
 
 
-@pytest.mark.parametrize("rule", list(CASES))
-def test_following_the_fix_clears_the_finding(runner, tmp_path, rule):
+def follow_the_fix(runner, path, edit: dict, before: list) -> None:
+    """Edit lead row 3 the way the Findings sheet says, sync again: nothing left there."""
     from openpyxl import load_workbook
-
-    broken, edit = CASES[rule]
-    rule = rule.split(" (")[0]
-    path = tmp_path / "book.xlsx"
-    leads = [lead(ID="L1", Lead="Ada"),
-             lead(ID="L2", Lead="Dev Khan", Company="Supportly", **broken)]
-    grid = leads_grid(leads, HEAD)
-    write_xlsx(path, {"Pipeline": pipeline_grid(ANSWERS), "Leads": grid})
-    assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
-    before = _findings(runner, path, 3)
-    assert rule in [f["rule"] for f in before], before
 
     wb = load_workbook(path)
     ws = wb["Leads"]
@@ -128,3 +117,18 @@ def test_following_the_fix_clears_the_finding(runner, tmp_path, rule):
     assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
     after = _findings(runner, path, 3)
     assert after == [], f"after following “{before}”: {after}"
+
+
+@pytest.mark.parametrize("rule", list(CASES))
+def test_following_the_fix_clears_the_finding(runner, tmp_path, rule):
+    broken, edit = CASES[rule]
+    rule = rule.split(" (")[0]
+    path = tmp_path / "book.xlsx"
+    leads = [lead(ID="L1", Lead="Ada"),
+             lead(ID="L2", Lead="Dev Khan", Company="Supportly", **broken)]
+    grid = leads_grid(leads, HEAD)
+    write_xlsx(path, {"Pipeline": pipeline_grid(ANSWERS), "Leads": grid})
+    assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
+    before = _findings(runner, path, 3)
+    assert rule in [f["rule"] for f in before], before
+    follow_the_fix(runner, path, edit, before)

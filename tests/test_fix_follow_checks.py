@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from core_helpers import LEAD_HEAD, lead, leads_grid, pipeline_grid, write_xlsx
-from openpyxl import load_workbook
 from test_fix_follow import (
     ANSWERS,
     AS_OF,
@@ -16,8 +15,7 @@ from test_fix_follow import (
     SENT,
     TODAY,
     _findings,
-    _fix_on_sheet,
-    example_in,
+    follow_the_fix,
 )
 
 from sheetsync.cli import main
@@ -51,17 +49,4 @@ def test_following_the_fix_clears_the_finding(runner, tmp_path, rule):
     assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
     before = _findings(runner, path, 3)
     assert [f["rule"] for f in before] == [rule], before
-
-    wb = load_workbook(path)
-    ws = wb["Leads"]
-    cols = {c.value: c.column for c in ws[1]}
-    for column, value in edit.items():
-        if value is CLEAR:
-            value = None
-        elif value is EXAMPLE:
-            value = example_in(_fix_on_sheet(path, 3, column))
-        ws.cell(3, cols[column]).value = value
-    wb.save(path)
-    assert runner.invoke(main, ["sync", str(path), "--as-of", AS_OF]).exit_code in (0, 1)
-    after = _findings(runner, path, 3)
-    assert after == [], f"after following “{before}”: {after}"
+    follow_the_fix(runner, path, edit, before)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from core_helpers import book, lead
+from test_fix_follow import ANSWERS
 
 from sheetsync.console import plain_report
 from sheetsync.core.check import run_check
@@ -16,14 +17,7 @@ from sheetsync.core.plan import build_plan
 
 AS_OF = dt.date(2026, 11, 16)
 DAY = dt.date(2026, 10, 20)
-FILLED = {
-    "Input source #1": "Referrals from past clients",
-    "Input source #2": "LinkedIn posts twice a week",
-    "Qualification criteria": "Budget over $5K and a support problem",
-    "Productized offer": "$8K support pipeline in 3 weeks",
-    "Price (visible before the call)": "$8,000 fixed, on the pricing page",
-    "Conversion call structure": "30-minute call with a fixed agenda and a close",
-}
+FILLED = ANSWERS
 
 
 def _leads(*, linkedin_pursued: int, won: int, lost: int) -> list[dict]:
