@@ -33,9 +33,18 @@ def test_metrics_headers_over_numbers_are_right_aligned(tmp_path):
     for name in ("Value", "Counted", "Likely from", "Average", "Leads", "Leads a week",
                  "Qualified rate", "Won", "Lost", "Starts", "Conversion rate"):
         assert headers[name] == {"right"}, name
-    for name in ("Counter", "Too few to judge", "Source", "Owner", "Single week",
-                 "Qualified, likely"):
+    for name in ("Counter", "Too few to judge", "Source", "Owner", "Single week"):
         assert headers[name] == {None}, name
+    # The likely ranges (text) are set right too, so none stands against the count to
+    # its left ("1" lost and "1.8–21%" read as "11.8–21%").
+    assert headers["Qualified, likely"] == headers["Conversion, likely"] == {"right"}
+    lost: list = []
+    for row in ws.iter_rows():
+        if row[0].value == "Referral":
+            assert row[9].alignment.horizontal == "right", row[9].value
+            assert row[10].alignment.horizontal == "right", row[10].value
+            lost.append(row[8].value)
+    assert lost, "no Referral row on Metrics"
     # Under each right-aligned header, the value itself is a number (or date).
     assert isinstance(ws["B2"].value, (int, float))
 

@@ -80,17 +80,20 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
         [],
     ]
     for title, groups in (("Source", m.by_source), ("Owner", m.by_owner)):
+        # The likely ranges are text set right, like the counts before them: set left,
+        # "1.8–21%" stood against the Lost count to its left and read as "11.8–21%".
         rows.append(_heads(title, "Leads", "Leads a week", "Qualified rate", "Decided",
-                           "Conversion rate", "Closed", "Won", "Lost", "Qualified, likely",
-                           "Conversion, likely"))
+                           "Conversion rate", "Closed", "Won", "Lost")
+                    + [CellWrite("Qualified, likely", bold=True, right=True),
+                       CellWrite("Conversion, likely", bold=True, right=True)])
         for b in groups:
             rows.append([
                 _t(b.name), _n(b.leads, "integer"), _n(b.leads_per_week),
                 _n(b.qualified_rate.value, "percent"), _n(b.qualified_rate.n, "integer"),
                 _n(b.conversion_rate.value, "percent"), _n(b.conversion_rate.n, "integer"),
                 _n(b.won, "integer"), _n(b.lost, "integer"),
-                _t(_likely(b.qualified_rate, ("decided lead", "decided leads"))),
-                _t(_likely(b.conversion_rate, ("closed deal", "closed deals"))),
+                _right(_likely(b.qualified_rate, ("decided lead", "decided leads"))),
+                _right(_likely(b.conversion_rate, ("closed deal", "closed deals"))),
             ])
         rows.append([])
     rows.append(_heads(say("metrics-week-head"), "Starts", "Leads", "Decided", "Pursued",
@@ -104,6 +107,11 @@ def metrics_sheet(result: CheckResult, synced_at: str) -> GeneratedSheet:
             _n(w.conversion_rate, "percent"),
         ])
     return _fitted(GeneratedSheet("Metrics", list(rows)), [24, 14, 13, 12, 12, 12, 14, 12, 14])
+
+
+def _right(text: str) -> CellWrite | None:
+    """Text set right, or no cell at all for no text."""
+    return CellWrite(text, right=True) if text else None
 
 
 def _likely(metric: Metric, noun: tuple[str, str]) -> str:
