@@ -18,7 +18,7 @@ MAX_FINDINGS = 25
 _LABELS = METRIC_NAMES
 
 
-def _metric_line(key: str, m: Metric, rules_min: int | None = None) -> str:
+def _metric_line(key: str, m: Metric) -> str:
     """"19% of 57 decided leads (likely 11% to 31%) — below target; the 4 weeks before: 38%"."""
     parts = [measured_text(m.value, m.unit) or "no data yet"]
     if key == "cycle_time_days" and m.value is not None:

@@ -86,12 +86,6 @@ def owner_gaps(leads: list[Lead], rules: Rules, as_of: dt.date
     return gaps, dict(sorted(open_leads.items(), key=lambda x: (-x[1], x[0].casefold())))
 
 
-def with_coaching(review: Review, leads: list[Lead], rules: Rules, as_of: dt.date) -> Review:
-    """The review with owner gaps and workload over the coaching window."""
-    review.owner_gaps, review.open_leads_by_owner = owner_gaps(leads, rules, as_of)
-    review.coaching_weeks = max(1, rules.coaching_weeks)
-    return review
-
 
 def likely_range(interval: Interval | None) -> str:
     """A rate's likely range as the operator reads it: "8–38%" ("" without one)."""

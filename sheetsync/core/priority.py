@@ -59,10 +59,6 @@ def metric_status(counter: str, metric: Metric, rules: Rules) -> str:
     return BELOW if below else "on-target"
 
 
-def show_target(counter: str, value: float) -> str:
-    unit = {"qualified_rate": pct, "conversion_rate": pct, "average_deal_size": money}
-    return unit.get(counter, number)(value)
-
 
 def _stem(text: str) -> set[str]:
     return {w.removesuffix("s") for w in _WORD.findall(text.casefold())}
