@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.core import catalogue
 from sheetsync.core.catalogue import CATALOGUE, entry, plural, say
+from sheetsync.core.result import Finding, found
 
 ROOT = Path(__file__).parents[1] / "sheetsync"
 CALLS = {"finding", "found", "say", "entry"}
@@ -121,13 +121,24 @@ def test_unknown_ids_raise():
         say("no-such-entry")
 
 
-def test_finding_is_shaped_like_a_finding():
-    f = catalogue.finding("next-action-overdue", sheet="Leads", row=9, column="Next action date",
-                          lead="Ada", late=plural(2, "day"),
-                          action="call back")
-    assert f["rule"] == "next-action-overdue" and f["severity"] == "error"
-    assert "Ada" in str(f["message"]) and "2 days" in str(f["message"])
-    assert set(f) == {"sheet", "row", "column", "rule", "message", "fix", "severity"}
+def test_found_says_the_entry_with_its_fields():
+    f = found("next-action-overdue", sheet="Leads", row=9, column="Next action date",
+              lead="Ada", late=plural(2, "day"), action="call back")
+    assert (f.sheet, f.row, f.column) == ("Leads", 9, "Next action date")
+    assert f.rule == "next-action-overdue" and f.severity == "error"
+    assert f.message == "Ada's next action (“call back”) was due 2 days ago."
+    assert "Next action date" in f.fix
+
+
+def test_a_finding_goes_through_the_json_and_back():
+    """Findings are plain dataclasses made by `found`; pydantic still writes and reads them."""
+    from pydantic import TypeAdapter
+
+    f = found("deal-stuck", sheet="Leads", row=4, column="Stage", lead="Ada",
+              age=plural(120, "day"), limit=plural(90, "day"))
+    adapter = TypeAdapter(list[Finding])
+    back = adapter.validate_json(adapter.dump_json([f]))
+    assert back == [f] and isinstance(back[0], Finding)
 
 
 def test_plural():

@@ -657,24 +657,6 @@ def say(id: str, **fields: object) -> str:  # noqa: A002
     return CATALOGUE[id].text.format(**fields)
 
 
-def finding(id: str, *, sheet: str, row: int | None = None,  # noqa: A002
-            column: str | None = None, **fields: object) -> dict[str, object]:
-    """A plain dict shaped like `result.Finding`, its message and fix from the entry.
-
-    `sheet`, `row` and `column` (the header as the operator typed it) are template
-    fields too.
-
-    The caller validates them in bulk (one TypeAdapter call for a whole log).
-    """
-    e = CATALOGUE[id]
-    fields.update(sheet=sheet, row=row, column=column)
-    return {
-        "sheet": sheet, "row": row, "column": column, "rule": e.id,
-        "message": e.text.format_map(fields), "fix": e.fix.format_map(fields),
-        "severity": SEVERITY[e.level],
-    }
-
-
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 finding', '2 findings' (or the given plural)."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"

@@ -10,9 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from pydantic import TypeAdapter
-
-from sheetsync.core import catalogue, columns
+from sheetsync.core import columns
 from sheetsync.core.catalogue import say
 from sheetsync.core.diagnosis import diagnose
 from sheetsync.core.lead_checks import (
@@ -32,6 +30,7 @@ from sheetsync.core.result import (
     Metrics,
     PipelineRow,
     Review,
+    found,
 )
 from sheetsync.core.review import build_review
 from sheetsync.core.rules import Rules
@@ -44,8 +43,6 @@ from sheetsync.core.values import infer_currency, normalize_header
 from sheetsync.core.worksheet import evaluate_blocks, evaluate_pipeline
 from sheetsync.errors import SourceError
 from sheetsync.workbook import Grid, RawWorkbook
-
-_FINDINGS = TypeAdapter(list[Finding])
 
 
 @dataclass
@@ -95,7 +92,7 @@ def _lead_log(raw: RawWorkbook, rules: Rules, pipeline_sheet: str
     names = list(raw.sheets)
     leads_name = find_sheet(names, rules.sheets["leads"])
     table = None
-    out: list[dict[str, object]] = []
+    out: list[Finding] = []
     if leads_name is not None:
         table = find_table(raw.sheets[leads_name], leads_name, rules.lead_columns,
                            prefer=rules.column_map)
@@ -104,17 +101,17 @@ def _lead_log(raw: RawWorkbook, rules: Rules, pipeline_sheet: str
         elsewhere = columns.lead_log_elsewhere(raw, rules, used)
         if elsewhere is not None:
             table = elsewhere
-            out.append(catalogue.finding("lead-log-on-other-sheet", sheet=table.sheet))
+            out.append(found("lead-log-on-other-sheet", sheet=table.sheet))
             used.append(table.sheet)
     if table is None and leads_name is not None:
         unknown = columns.unknown_headers(raw.sheets[leads_name], leads_name, rules)
         if unknown is not None:
             out.append(unknown)
         elif any(any(row) for row in raw.sheets[leads_name]):
-            out.append(catalogue.finding("leads-header-missing", sheet=leads_name))
+            out.append(found("leads-header-missing", sheet=leads_name))
     skipped = columns.other_sheets(raw, rules, used)
-    out += [catalogue.finding("sheet-skipped", sheet=name) for name in skipped]
-    return table, _FINDINGS.validate_python(out), skipped
+    out += [found("sheet-skipped", sheet=name) for name in skipped]
+    return table, out, skipped
 
 
 def _unmatched_mapping(table: Table, rules: Rules, grid: Grid, sheet: str) -> list[Finding]:
@@ -126,9 +123,9 @@ def _unmatched_mapping(table: Table, rules: Rules, grid: Grid, sheet: str) -> li
             continue
         got = table.headers.get(key)
         if got is None or normalize_header(got) != normalize_header(header):
-            out.append(catalogue.finding("mapped-column-not-found", sheet=sheet, row=row,
-                                           label=label, header=header))
-    return _FINDINGS.validate_python(out)
+            out.append(found("mapped-column-not-found", sheet=sheet, row=row,
+                             label=label, header=header))
+    return out
 
 
 def _rate_statuses(metrics: Metrics, rules: Rules) -> None:
@@ -271,8 +268,8 @@ def _run_check(raw: RawWorkbook, rules: Rules, as_of: dt.date) -> Checked:
     leaks, fix = choose(leaks, rows, blame(metrics, rows, rules), pipeline.sheet, rules)
     label_rows(rows, leaks, fix)
     diagnosis = diagnose(metrics, fix, rules)
-    # Every part was validated where it was made (leads and findings in bulk); building
-    # the result does not validate them all a second time.
+    # Every part was made valid where it was made (leads validated in bulk, findings by
+    # `found` from the catalogue): building the result does not validate them again.
     result = CheckResult.model_construct(
         source=raw.source,
         title=raw.title,

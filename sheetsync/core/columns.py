@@ -11,11 +11,9 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from pydantic import TypeAdapter
-
-from sheetsync.core import catalogue, values
+from sheetsync.core import values
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import ColumnReport, Finding, IgnoredColumn
+from sheetsync.core.result import ColumnReport, Finding, IgnoredColumn, found
 from sheetsync.core.rules import Handoffs, Rules
 from sheetsync.core.rules_file import GENERATED
 from sheetsync.core.tables import HEADER_SCAN_ROWS, Table, find_table, is_empty
@@ -23,7 +21,6 @@ from sheetsync.core.text import count
 from sheetsync.core.validate import is_open
 from sheetsync.workbook import Grid, RawWorkbook
 
-_FINDINGS = TypeAdapter(list[Finding])
 _KNOWN = ("pipeline", "blocks", "leads", "rules")
 
 
@@ -64,7 +61,7 @@ def lead_log_elsewhere(raw: RawWorkbook, rules: Rules, used: Iterable[str]) -> T
     return None
 
 
-def unknown_headers(grid: Grid, sheet: str, rules: Rules) -> dict[str, object] | None:
+def unknown_headers(grid: Grid, sheet: str, rules: Rules) -> Finding | None:
     """The finding for a log with rows whose header row names nothing sheetsync knows."""
     filled = [(r, cells) for r, cells in enumerate(grid[:HEADER_SCAN_ROWS], start=1)
               if any(not is_empty(v) for v in cells)]
@@ -76,9 +73,9 @@ def unknown_headers(grid: Grid, sheet: str, rules: Rules) -> dict[str, object] |
     shown = ", ".join(headers[:6]) + (", …" if len(headers) > 6 else "")
     examples = ", ".join(rules.lead_columns[k][0] for k in ("lead", "source", "date_in", "stage")
                          if k in rules.lead_columns)
-    return catalogue.finding("leads-headers-unknown", sheet=sheet, row=header_row,
-                             rows=count(rows, "row"), header_row=header_row, headers=shown,
-                             examples=examples)
+    return found("leads-headers-unknown", sheet=sheet, row=header_row,
+                 rows=count(rows, "row"), header_row=header_row, headers=shown,
+                 examples=examples)
 
 
 def nearest(header: str, rules: Rules, used: Iterable[str] = ()) -> str | None:
@@ -215,15 +212,15 @@ def column_findings(table: Table, need: dict[str, int], rules: Rules) -> list[Fi
     out = []
     for k, n in need.items():
         if k in table.headers:
-            out.append(catalogue.finding("lead-column-empty", sheet=table.sheet,
-                                         column=table.headers[k], field=_usual(k, rules),
-                                         leads=count(n, "lead")))
+            out.append(found("lead-column-empty", sheet=table.sheet,
+                             column=table.headers[k], field=_usual(k, rules),
+                             leads=count(n, "lead")))
         else:
-            out.append(catalogue.finding("lead-column-absent", sheet=table.sheet,
-                                         column=_usual(k, rules), leads=count(n, "lead")))
+            out.append(found("lead-column-absent", sheet=table.sheet,
+                             column=_usual(k, rules), leads=count(n, "lead")))
     if not decisions_typed(table):
-        out.append(catalogue.finding("qualified-rate-not-tracked", sheet=table.sheet))
-    return _FINDINGS.validate_python(out)
+        out.append(found("qualified-rate-not-tracked", sheet=table.sheet))
+    return out
 
 
 def _usual(key: str, rules: Rules) -> str:

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
-from sheetsync.core.catalogue import finding
 from sheetsync.core.leads import Lead
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
 
-Raw = dict[str, Any]
 _URL_HEAD = re.compile(r"^(?:https?://)?(?:www\.)?")
 _SAME = {"person": "person and company", "email": "e-mail address", "url": "profile URL"}
 
@@ -70,19 +69,19 @@ def _repeats(keys: list[Any]) -> dict[int, int]:
     return {i: first[k] for k, i in known if first[k] != i}
 
 
-def duplicate_findings(leads: list[Lead], table: Table, rules: Rules) -> list[Raw]:
+def duplicate_findings(leads: list[Lead], table: Table, rules: Rules) -> list[Finding]:
     """A finding on every row that repeats a lead logged on an earlier row."""
-    found: dict[int, tuple[str, int]] = {}
+    first_of: dict[int, tuple[str, int]] = {}
     for kind, keys in (("person", _person_keys(leads)),
                        ("email", _address_keys(leads, "email", _email, "@")),
                        ("url", _address_keys(leads, "url", _url, "/"))):
         for i, j in _repeats(keys).items():
-            found.setdefault(i, (kind, j))
+            first_of.setdefault(i, (kind, j))
     header = table.headers.get("lead") or rules.lead_columns["lead"][0]
-    out: list[Raw] = []
-    for i in sorted(found):
-        kind, j = found[i]
+    out: list[Finding] = []
+    for i in sorted(first_of):
+        kind, j = first_of[i]
         lead = leads[i]
-        out.append(finding("duplicate-lead", sheet=table.sheet, row=lead.row, column=header,
-                           lead=lead.name(), first=leads[j].row, same=_SAME[kind]))
+        out.append(found("duplicate-lead", sheet=table.sheet, row=lead.row, column=header,
+                         lead=lead.name(), first=leads[j].row, same=_SAME[kind]))
     return out

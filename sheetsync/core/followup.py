@@ -14,15 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any
 
-from sheetsync.core.catalogue import finding, plural
+from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
 from sheetsync.core.text import day, replied
 
-Raw = dict[str, Any]
 _PURSUED_IDS = {"budget": "pursued-needs-budget", "decision_maker": "pursued-needs-decision-maker"}
 
 
@@ -63,11 +62,11 @@ def _stages_up_to(order: tuple[str, ...], sequence: tuple[str, ...]) -> frozense
 
 
 def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date,
-                       refused: set[tuple[int, str]]) -> list[Raw]:
-    """The follow-up and pursued-lead findings for every lead, as plain dicts."""
+                       refused: set[tuple[int, str]]) -> list[Finding]:
+    """The follow-up and pursued-lead findings for every lead."""
     sheet, headers = table.sheet, {k: v[0] for k, v in rules.lead_columns.items()}
     headers.update(table.headers)
-    out: list[Raw] = []
+    out: list[Finding] = []
     stop = set(rules.stop_replies)
     closed = set(rules.closed_stages)
     keep_going = _words(rules.follow_up_words)
@@ -80,33 +79,33 @@ def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.
         row = lead.row
         late = touch_overdue(lead, rules, as_of)
         if late is not None:
-            out.append(finding("next-touch-overdue", sheet=sheet, row=row,
-                               column=headers["next_touch_date"], lead=lead.name(),
-                               date=day(lead.next_touch_date),    # type: ignore[arg-type]
-                               late=plural(late, "day"), sent=headers["sent_date"],
-                               example=example))
+            out.append(found("next-touch-overdue", sheet=sheet, row=row,
+                             column=headers["next_touch_date"], lead=lead.name(),
+                             date=day(lead.next_touch_date),    # type: ignore[arg-type]
+                             late=plural(late, "day"), sent=headers["sent_date"],
+                             example=example))
         if (lead.touches is not None and most and lead.touches >= most
                 and lead.next_touch_date is not None and lead.stage not in closed):
-            out.append(finding("touches-at-maximum", sheet=sheet, row=row,
-                               column=headers["next_touch_date"], lead=lead.name(),
-                               touches=plural(int(lead.touches), "touch", "touches")))
+            out.append(found("touches-at-maximum", sheet=sheet, row=row,
+                             column=headers["next_touch_date"], lead=lead.name(),
+                             touches=plural(int(lead.touches), "touch", "touches")))
         if (lead.reply_status in stop and keep_going is not None and lead.next_action
                 and lead.stage not in closed and lead.decision != "skip"
                 and keep_going.search(lead.next_action.casefold())):
-            out.append(finding("follow-up-after-stop-reply", sheet=sheet, row=row,
-                               column=headers["next_action"], lead=lead.name(),
-                               reply=replied(lead.reply_status), action=lead.next_action))
+            out.append(found("follow-up-after-stop-reply", sheet=sheet, row=row,
+                             column=headers["next_action"], lead=lead.name(),
+                             reply=replied(lead.reply_status), action=lead.next_action))
         if lead.decision == "pursue":
             for key in required:
                 if getattr(lead, key) is None or getattr(lead, key) == "":
                     column = headers[key]
                     if (row, column) in refused:        # refused for its format already
                         continue
-                    out.append(finding(_PURSUED_IDS.get(key, "pursued-needs-field"),
-                                       sheet=sheet, row=row, column=column,
-                                       lead=lead.name()))
+                    out.append(found(_PURSUED_IDS.get(key, "pursued-needs-field"),
+                                     sheet=sheet, row=row, column=column,
+                                     lead=lead.name()))
     for key in rules.required_for_pursued:
         if key not in table.columns and any(x.decision == "pursue" for x in leads):
-            out.append(finding("pursued-column-missing", sheet=sheet,
-                               name=headers.get(key, key)))
+            out.append(found("pursued-column-missing", sheet=sheet,
+                             name=headers.get(key, key)))
     return out

@@ -2,14 +2,12 @@
 
 Follow-up control and pursued-lead fields (followup.py), impossible dates and stuck
 deals (sanity.py), duplicate leads (duplicates.py).  Returns the leads the counters
-should see (impossible dates cleared) and the findings, validated in one call.
+should see (impossible dates cleared) and the findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
-from pydantic import TypeAdapter
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.duplicates import duplicate_findings
@@ -20,8 +18,6 @@ from sheetsync.core.rules import Rules
 from sheetsync.core.sanity import screen_dates, stuck_findings
 from sheetsync.core.tables import Table
 from sheetsync.core.text import day
-
-_FINDINGS = TypeAdapter(list[Finding])
 
 
 def lead_checks_of(leads: list[Lead], table: Table | None, rules: Rules, as_of: dt.date,
@@ -34,7 +30,7 @@ def lead_checks_of(leads: list[Lead], table: Table | None, rules: Rules, as_of: 
     raw += follow_up_findings(counted, table, rules, as_of, refused)   # type: ignore[arg-type]
     raw += stuck_findings(counted, table, rules, as_of)
     raw += duplicate_findings(counted, table, rules)
-    return counted, _FINDINGS.validate_python(raw)
+    return counted, raw
 
 
 # Findings that say a cell is empty: not said of a cell whose value was refused for its

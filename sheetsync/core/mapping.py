@@ -15,16 +15,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import TypeAdapter
-
-from sheetsync.core import catalogue, values
-from sheetsync.core.result import Finding
+from sheetsync.core import values
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.rules_file import add_names
 from sheetsync.core.tables import is_empty
 from sheetsync.workbook import Grid, Value
 
-_FINDINGS = TypeAdapter(list[Finding])
 _QUOTES = "\"'“”‘’«»"
 
 
@@ -97,7 +94,7 @@ def apply_mapping(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Fin
     stage_aliases = dict(rules.stage_aliases)
     column_map = dict(rules.column_map)
     update: dict[str, Any] = {}
-    found: list[dict[str, object]] = []
+    out: list[Finding] = []
     for r, label, raw in _rows(grid):
         norm = values.normalize_header(label)
         if not norm or norm in settings:
@@ -107,8 +104,8 @@ def apply_mapping(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Fin
             try:
                 update["date_order"] = values.parse_choice(raw, rules.date_orders)
             except ValueError:
-                found.append(catalogue.finding("mapped-date-order-unknown", sheet=sheet, row=r,
-                                               label=label, value=text))
+                out.append(found("mapped-date-order-unknown", sheet=sheet, row=r,
+                                 label=label, value=text))
             continue
         key = _match(columns, label, lambda s: fields.get(values.normalize_header(s)))
         if key is not None:
@@ -121,9 +118,9 @@ def apply_mapping(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Fin
         try:
             stage = values.parse_choice(raw, stages)
         except ValueError:
-            found.append(catalogue.finding("mapped-stage-unknown", sheet=sheet, row=r,
-                                           label=label, value=text,
-                                           stages=", ".join(rules.stage_order)))
+            out.append(found("mapped-stage-unknown", sheet=sheet, row=r,
+                           label=label, value=text,
+                           stages=", ".join(rules.stage_order)))
             continue
         if stage is not None:
             stage_aliases = add_names(stage_aliases, {stage: [value]})
@@ -132,7 +129,7 @@ def apply_mapping(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Fin
     if stage_aliases != rules.stage_aliases:
         update["stage_aliases"] = stage_aliases
     new = rules.model_copy(update=update) if update else rules
-    return new, _FINDINGS.validate_python(found)
+    return new, out
 
 
 def _match(patterns: list[re.Pattern[str]], label: str, accept: Any) -> str | None:

@@ -7,10 +7,10 @@ Scripts rely on these names (DESIGN.md §5): keep them stable.  Rates are fracti
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pydantic.dataclasses import dataclass
 
 from sheetsync.core import catalogue
 
@@ -19,8 +19,10 @@ from sheetsync.core import catalogue
 class Finding:
     """One thing wrong with one place: a value, not an exception.
 
-    A slotted pydantic dataclass rather than a model: a big, messy log has tens of
-    thousands of findings, and this keeps each one small.
+    A slotted plain dataclass rather than a model: a big, messy log has tens of
+    thousands of findings, each made by `found` from a catalogue entry (the code is its
+    only maker, so nothing is validated twice); pydantic still serializes and reads it
+    as part of `CheckResult`.
     """
 
     sheet: str
@@ -234,6 +236,13 @@ class CheckResult(BaseModel):
 
 def found(id: str, *, sheet: str, row: int | None = None,  # noqa: A002 - a catalogue id
           column: str | None = None, **fields: object) -> Finding:
-    """The `Finding` of catalogue entry `id` (one at a time; validate.py batches dicts)."""
-    return Finding(**catalogue.finding(id, sheet=sheet, row=row, column=column,  # type: ignore[arg-type]
-                                       **fields))
+    """The `Finding` of catalogue entry `id`: its message and fix said once, here.
+
+    `sheet`, `row` and `column` (the header as the operator typed it) are template
+    fields too.
+    """
+    e = catalogue.CATALOGUE[id]
+    fields.update(sheet=sheet, row=row, column=column)
+    return Finding(sheet=sheet, row=row, column=column, rule=id,
+                   message=e.text.format_map(fields), fix=e.fix.format_map(fields),
+                   severity=catalogue.SEVERITY[e.level])

@@ -15,19 +15,19 @@ import datetime as dt
 from operator import attrgetter
 from typing import Any
 
-from sheetsync.core.catalogue import finding, plural
+from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
 from sheetsync.core.text import day
 
-Raw = dict[str, Any]
 _ALL_DATES = ("date_in", "sent_date", "next_touch_date", "next_action_date", "closed_date")
 _HAPPENED = ("date_in", "sent_date")        # and closed_date on a closed deal
 
 
 def screen_dates(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
-                 ) -> tuple[list[Lead], list[Raw]]:
+                 ) -> tuple[list[Lead], list[Finding]]:
     """(the leads with impossible dates cleared, a finding per impossible date).
 
     Column by column: a column whose earliest and latest dates are fine (the usual
@@ -56,21 +56,21 @@ def screen_dates(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
             else:
                 continue
             bad.setdefault(i, {})[key] = (rule, extra, d)
-    out: list[Raw] = []
+    out: list[Finding] = []
     if not bad:
         return leads, out
     cleaned = list(leads)
     for i in sorted(bad):
         lead = leads[i]
         for key, (rule, extra, d) in bad[i].items():
-            out.append(finding(rule, sheet=table.sheet, row=lead.row, column=headers[key],
-                               lead=lead.name(), date=day(d), example=day(as_of), **extra))
+            out.append(found(rule, sheet=table.sheet, row=lead.row, column=headers[key],
+                             lead=lead.name(), date=day(d), example=day(as_of), **extra))
         cleared: dict[str, Any] = dict.fromkeys(bad[i])
         cleaned[i] = lead._replace(**cleared)
     return cleaned, out
 
 
-def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date) -> list[Raw]:
+def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date) -> list[Finding]:
     """A finding on every pursued deal open longer than the rules allow."""
     limit = rules.stuck_after_days
     if not limit or "date_in" not in table.columns:
@@ -78,12 +78,12 @@ def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
     header = table.headers.get("stage") or rules.lead_columns["stage"][0]
     latest = as_of - dt.timedelta(days=limit)
     done = {*rules.closed_stages, "nurture"}
-    out: list[Raw] = []
+    out: list[Finding] = []
     for lead in leads:
         d = lead.date_in
         if d is None or d >= latest or lead.decision != "pursue" or lead.stage in done:
             continue
-        out.append(finding("deal-stuck", sheet=table.sheet, row=lead.row, column=header,
-                           lead=lead.name(), age=plural((as_of - d).days, "day"),
-                           limit=plural(limit, "day")))
+        out.append(found("deal-stuck", sheet=table.sheet, row=lead.row, column=header,
+                         lead=lead.name(), age=plural((as_of - d).days, "day"),
+                         limit=plural(limit, "day")))
     return out

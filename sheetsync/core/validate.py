@@ -10,19 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any
 
-from pydantic import TypeAdapter
-
-from sheetsync.core import catalogue
 from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import Finding
+from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import day, money, replied
-
-Raw = dict[str, Any]
-_FINDINGS = TypeAdapter(list[Finding])
 
 
 class _Ctx:
@@ -38,7 +31,7 @@ class _Ctx:
         self.headers.update(headers)
         self.keywords = [k.casefold() for k in rules.offer_problem_keywords]
         self.sensitive = [k.casefold() for k in rules.sensitive_keywords]
-        self.out: list[Raw] = []
+        self.out: list[Finding] = []
         self.research = _missing_of(rules.handoff_fields("research"))
         self.qualification = _missing_of(rules.handoff_fields("qualification"))
         self.outreach = _missing_of(rules.handoff_fields("outreach"))
@@ -48,9 +41,9 @@ class _Ctx:
         return self.headers.get(key, key)
 
     def finding(self, lead: Lead, key: str, rule: str, **fields: object) -> None:
-        """Note a finding as a plain dict; `validate` turns them into Findings at once."""
+        """Note the finding `rule` on `lead`'s cell of `key`."""
         header = self.header(key)
-        self.out.append(catalogue.finding(
+        self.out.append(found(
             rule, sheet=self.sheet, row=lead.row, column=header, lead=lead.name(),
             **fields,
         ))
@@ -84,7 +77,7 @@ def validate(
         _outreach(lead, ctx)
         _follow_up(lead, ctx)
         _crm(lead, ctx)
-    return _FINDINGS.validate_python(ctx.out)
+    return ctx.out
 
 
 def _missing_of(keys: list[str]) -> Callable[[Lead], list[str]]:
