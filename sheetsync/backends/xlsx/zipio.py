@@ -15,7 +15,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from sheetsync.backends.xlsx.deflate import Deflated
+from sheetsync.backends.xlsx.deflate import FAST, Deflated
 from sheetsync.errors import LockedError, WriteError
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -61,7 +61,7 @@ BIG_PART = 1 << 20
 
 def level_for(size: int) -> int:
     """Big parts (a long lead log) deflate fast; small ones compress well."""
-    return 1 if size > BIG_PART else 6
+    return FAST if size > BIG_PART else 6
 
 
 def rewrite(src_path: Path, dst_path: Path, replace: dict[str, Part],
