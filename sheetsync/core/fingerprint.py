@@ -11,6 +11,9 @@ they are rewritten whole (they are tool-only sheets).
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
+from collections.abc import Sequence
 
 from sheetsync import __version__
 from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows, Plan, RawWorkbook
@@ -19,7 +22,7 @@ FINGERPRINTED = ("Findings", "Review")
 # The row is hidden (the tool's bookkeeping, not the operator's); if shown, it says so.
 LABEL = "For sheetsync (do not edit)"
 LABELS = (LABEL, "Content fingerprint")      # and as syncs before wrote it
-_FORMAT = "2"          # bump when the same plan would be written differently
+_FORMAT = "3"          # bump when the same plan would be written or hashed differently
 _BATCH = 2000          # rows hashed at a time
 
 
@@ -31,12 +34,23 @@ def fingerprint(sheet: GeneratedSheet) -> str:
         if isinstance(entry, PlainRows):
             h.update(repr((entry.formats, sorted(entry.wrap))).encode())
             for i in range(0, len(entry.rows), _BATCH):      # never one 45 MB string
-                h.update(repr(entry.rows[i:i + _BATCH]).encode())
+                h.update(_by_value(entry.rows[i:i + _BATCH]))
                 if entry.links is not None:
-                    h.update(repr(entry.links[i:i + _BATCH]).encode())
+                    h.update(_by_value(entry.links[i:i + _BATCH]))
         else:
             h.update(repr(entry).encode())
     return h.hexdigest()[:16]
+
+
+def _by_value(rows: Sequence[object]) -> bytes:
+    """`rows` as bytes that depend on their values only: a pickle without its memo (in
+    "fast" mode, equal values are written out each time, whichever object holds them),
+    five times quicker than repr on the Findings sheet of a 50,000-lead log."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True
+    pickler.dump(rows)
+    return out.getbuffer().tobytes()
 
 
 def stamp_fingerprints(plan: Plan) -> dict[str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from sheetsync.core.catalogue import plural
@@ -33,20 +34,27 @@ def _words(words: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
 
 
-def touch_overdue(lead: Lead, rules: Rules, as_of: dt.date) -> int | None:
-    """Days the lead's next touch is late, or None when it is not overdue.
+def touch_overdue(rules: Rules, as_of: dt.date) -> Callable[[Lead], int | None]:
+    """A function giving the days a lead's next touch is late, or None when it is not
+    overdue (made once per pass over the log: the rules it reads are looked up once).
 
     Only a lead still in the sequence counts: open, sent, no stop reply, and at a
     stage up to the last sequence stage (or no stage yet).
     """
-    nxt = lead.next_touch_date
-    if nxt is None or nxt >= as_of or lead.sent_date is None:
-        return None
-    if lead.reply_status in rules.stop_replies or lead.decision == "skip":
-        return None
-    if lead.stage is not None and lead.stage not in _in_sequence(rules):
-        return None
-    return (as_of - nxt).days
+    stop = frozenset(rules.stop_replies)
+    in_sequence = _in_sequence(rules)
+
+    def late(lead: Lead) -> int | None:
+        nxt = lead.next_touch_date
+        if nxt is None or nxt >= as_of or lead.sent_date is None:
+            return None
+        if lead.reply_status in stop or lead.decision == "skip":
+            return None
+        if lead.stage is not None and lead.stage not in in_sequence:
+            return None
+        return (as_of - nxt).days
+
+    return late
 
 
 def _in_sequence(rules: Rules) -> frozenset[str]:
@@ -75,9 +83,10 @@ def follow_up_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.
                 if k in table.columns and k not in rules.handoffs.research]
     # a date that clears an overdue touch without leaving the follow-up window
     example = day(as_of + dt.timedelta(days=max(1, min(3, rules.follow_up_window_days))))
+    touch_late = touch_overdue(rules, as_of)
     for lead in leads:
         row = lead.row
-        late = touch_overdue(lead, rules, as_of)
+        late = touch_late(lead)
         if late is not None:
             out.append(found("next-touch-overdue", sheet=sheet, row=row,
                              column=headers["next_touch_date"], lead=lead.name(),

@@ -58,8 +58,9 @@ def with_overdue_touches(review: Review, leads: list[Lead], rules: Rules,
     """The review with overdue next touches added to its overdue list (once per lead)."""
     listed = {ref.row for ref in review.overdue}
     extra = []
+    touch_late = touch_overdue(rules, as_of)
     for lead in leads:
-        late = touch_overdue(lead, rules, as_of)
+        late = touch_late(lead)
         if late is not None and lead.row not in listed:
             extra.append(LeadRef(row=lead.row, lead=lead.name(), owner=lead.owner,
                                  detail=_touch_detail(late, lead)))

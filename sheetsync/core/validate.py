@@ -8,6 +8,7 @@ the rules too.  A lead that breaks a rule is a finding, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from operator import attrgetter
 
@@ -30,7 +31,8 @@ class _Ctx:
         self.headers = {k: v[0] if v else k for k, v in rules.lead_columns.items()}
         self.headers.update(headers)
         self.keywords = [k.casefold() for k in rules.offer_problem_keywords]
-        self.sensitive = [k.casefold() for k in rules.sensitive_keywords]
+        words = [re.escape(k.casefold()) for k in rules.sensitive_keywords if k]
+        self.sensitive = re.compile("|".join(words)) if words else None   # any, anywhere
         self.out: list[Finding] = []
         self.research = _missing_of(rules.handoff_fields("research"))
         self.qualification = _missing_of(rules.handoff_fields("qualification"))
@@ -139,11 +141,14 @@ def _qualification(lead: Lead, ctx: _Ctx) -> None:
 
 
 def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
-    r = ctx.rules
-    high = any(v is not None and r.high_value_min and v >= r.high_value_min
-               for v in (lead.budget, lead.deal_size))
+    most = ctx.rules.high_value_min
+    if most and ((lead.budget is not None and lead.budget >= most)
+                 or (lead.deal_size is not None and lead.deal_size >= most)):
+        return True
+    if ctx.sensitive is None:
+        return False
     text = " ".join((lead.note, lead.missing_evidence, lead.company)).casefold()
-    return high or any(k in text for k in ctx.sensitive)
+    return ctx.sensitive.search(text) is not None
 
 
 def _outreach(lead: Lead, ctx: _Ctx) -> None:
@@ -158,7 +163,7 @@ def _outreach(lead: Lead, ctx: _Ctx) -> None:
                         decision=lead.decision or "undecided")
     elif not lead.has("evidence"):
         ctx.finding(lead, "evidence", "outreach-without-evidence")
-    if _sensitive(lead, ctx) and not lead.has("approved_by"):
+    if not lead.has("approved_by") and _sensitive(lead, ctx):
         ctx.finding(lead, "approved_by", "outreach-needs-approval")
 
 

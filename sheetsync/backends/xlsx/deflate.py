@@ -1,15 +1,16 @@
 """The new workbook's big parts, deflated on a helper thread while the main thread renders.
 
 Big parts are deflated with ISA-L (`isal`), small ones with zlib at its usual level:
-ISA-L's fastest level deflates 200 MB of sheet XML in a quarter of zlib's fastest
-time, to a slightly smaller stream.  Both deflate without holding the GIL, so deflating one part (the patched lead log:
-60 MB of XML) and rendering the next (the Findings sheet) can run at the same time
-on two cores instead of one after the other.  Parts are handed over as they become
-ready: a list of pieces already in memory (a patched sheet) in one go, a generator
-(a generated sheet, the notes) chunk by chunk as the main thread renders it.  Each is
-deflated into memory (a 50,000-lead sync: 170 MB of XML becomes 12 MB) and the zip is
-assembled from those bytes afterwards, in the package's own member order, so the
-order work is done in does not depend on where a member sits in the file.
+ISA-L's fast level deflates 200 MB of sheet XML in a quarter of zlib's fastest time,
+to a slightly smaller stream.  Both deflate without holding the GIL, so deflating one
+part (the patched lead log: 60 MB of XML) and rendering the next (the Findings sheet)
+can run at the same time on two cores instead of one after the other.  Parts are
+handed over as they become ready: a list of pieces already in memory (a patched
+sheet) in one go, a generator (a generated sheet, the notes) chunk by chunk as the
+main thread renders it.  Each is deflated into memory (a 50,000-lead sync: 210 MB of
+XML becomes 16 MB) and the zip is assembled from those bytes afterwards, in the
+package's own member order, so the order work is done in does not depend on where a
+member sits in the file.
 """
 
 from __future__ import annotations
