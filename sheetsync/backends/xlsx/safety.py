@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from sheetsync.backends.xlsx.inflate import fast_path, inflate
 from sheetsync.backends.xlsx.package import workbook_part_name
 from sheetsync.errors import SourceError
 
@@ -74,21 +75,31 @@ def open_package(path: Path) -> zipfile.ZipFile:
 def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The inflated bytes of one part in chunks, stopping at MAX_MEMBER real bytes.
 
-    Python's zipfile stops at the declared size and checks the CRC, so a member that
-    lies about its size ends as a damaged archive rather than as gigabytes.
+    A part is inflated only up to its declared size and its CRC is checked (by
+    inflate.py for a deflated part, by Python's zipfile for any other), so a member
+    that lies about its size ends as a damaged archive rather than as gigabytes.
     """
     seen = 0
     try:
-        with zf.open(info) as part:
-            while chunk := part.read(CHUNK):
-                seen += len(chunk)
-                if seen > MAX_MEMBER:
-                    raise _bomb(path, info.filename, seen)
-                yield chunk
+        if fast_path(info):
+            pieces: Iterator[bytes] = inflate(path, info, CHUNK)
+        else:
+            pieces = _read(zf, info)
+        for chunk in pieces:
+            seen += len(chunk)
+            if seen > MAX_MEMBER:
+                raise _bomb(path, info.filename, seen)
+            yield chunk
     except SourceError:
         raise
     except Exception as exc:        # BadZipFile (bad CRC, lying size), zlib.error...
         raise _damaged(path) from exc
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with zf.open(info) as part:
+        while chunk := part.read(CHUNK):
+            yield chunk
 
 
 def _damaged(path: Path) -> SourceError:

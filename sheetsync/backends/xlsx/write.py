@@ -15,11 +15,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sheetsync.atomic import atomic_target, replace_error
 from sheetsync.backends.xlsx.charts import place_charts
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.furniture import cf_xml, column_widths
+from sheetsync.backends.xlsx.inflate import fast_path, inflate
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
 from sheetsync.backends.xlsx.package import Package, stamp_of
 from sheetsync.backends.xlsx.render import GeneratedXml, render
@@ -129,23 +131,36 @@ def generated_part(sheet: GeneratedSheet, book: Book,
 
 class Inflated:
     """A part's inflated bytes in chunks, each read on the deflater's helper thread one
-    chunk ahead of its use: the sheet being patched is never in memory whole."""
+    chunk ahead of its use: the sheet being patched is never in memory whole.  The CRC
+    is checked at the end, as the read checks it (inflate.py, or zipfile)."""
 
     def __init__(self, deflater: Deflater, zf: zipfile.ZipFile, name: str,
                  chunk: int = 4 << 20):
-        self._deflater, self._chunk = deflater, chunk
-        self._fh = zf.open(name)                # checks the CRC at the end, as read does
-        self._next = deflater.submit(self._fh.read, chunk)
+        self._deflater = deflater
+        info = zf.getinfo(name)
+        if fast_path(info) and zf.filename is not None:
+            self._pieces: Iterator[bytes] = inflate(zf.filename, info, chunk)
+        else:
+            self._pieces = _chunks_of(zf.open(name), chunk)
+        self._next = deflater.submit(next, self._pieces, b"")
 
     def __iter__(self) -> Iterator[bytes]:
         try:
             while piece := self._next.result():
-                self._next = self._deflater.submit(self._fh.read, self._chunk)
+                self._next = self._deflater.submit(next, self._pieces, b"")
                 yield piece
         finally:
             self._next.cancel()
             if self._next.done() or self._next.cancelled():
-                self._fh.close()
+                close = getattr(self._pieces, "close", None)
+                if close is not None:
+                    close()
+
+
+def _chunks_of(fh: IO[bytes], chunk: int) -> Iterator[bytes]:
+    with fh:
+        while piece := fh.read(chunk):
+            yield piece
 
 
 class _Parts:
