@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
-from sheetsync.core.diff import same
+from sheetsync.core.diff import same_value
 from sheetsync.core.legend import blocks_legend, legend
 from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
@@ -123,12 +123,18 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
             by_row[f.row].append(f)
     by_header = {h: t.columns[k] for k, h in t.headers.items()}
     cells, notes = patch.cells, patch.notes
+    clear = CellWrite(None, wrap=False)         # one for every row that is now fine
     for r, row in t.rows:
+        old = row[col - 1] if col <= len(row) else None
         found = by_row.get(r)
-        new = CellWrite(check_text(found) if found else None, wrap=False)
-        if not same(row[col - 1] if col <= len(row) else None, new):
-            cells[(r, col)] = new
-        for f in found or ():
+        if found is None:
+            if old is not None and old != "":
+                cells[(r, col)] = clear
+            continue
+        text = check_text(found)
+        if old != text and not same_value(old, text):
+            cells[(r, col)] = CellWrite(text, wrap=False)
+        for f in found:
             c = by_header.get(f.column or "")
             if c is not None and (r, c) not in notes:
                 notes[(r, c)] = f"{NOTE_PREFIX}{f.message} {f.fix}".strip()

@@ -141,13 +141,18 @@ def findings_sheet(checked: Checked) -> GeneratedSheet:
     rows: list[tuple[Plain, ...]] = []
     links: list[str | None] = []
     add_row, add_link = rows.append, links.append
+    letters: dict[tuple[str, str | None], str] = {}
     for f in checked.result.findings:
         sheet, r = f.sheet, f.row
         if r is None:
             where: str = sheet
             add_link(None)
         else:
-            ref = f"{column_letter(cols.get((sheet, f.column or ''), 1))}{r}"
+            letter = letters.get((sheet, f.column))
+            if letter is None:
+                letter = column_letter(cols.get((sheet, f.column or ""), 1))
+                letters[(sheet, f.column)] = letter
+            ref = f"{letter}{r}"
             where = f"{sheet}!{ref}"
             add_link(f"'{sheet}'!{ref}")
         add_row((where, sheet, r, f.column, LEVEL_WORDS[f.severity], f.message, f.fix))
