@@ -77,9 +77,10 @@ def _bound(body: bytes, scan: SheetScan, digits: int) -> int:
     """Raise `scan.max_col` and the row-digit count to cover every reference in `body`.
 
     Columns past Z are found exactly; rows are bounded by their number of digits.  One
-    regex pass looks only for the unusual references: columns past Z (a lead log wider
-    than 26 columns has one in every row, so only their letters are collected) and
-    single-letter references with more digits than the last cell of the chunk.
+    regex pass looks only for the unusual references: columns past Z with no more
+    digits than known (a lead log wider than 26 columns has one in every row, so only
+    their letters are collected, and made distinct in C) and any reference with more
+    digits than the last cell of the chunk (b"": then every reference is counted).
     """
     last = body.rfind(b'<c r="')
     if last >= 0 and (m := REF.match(body, last + 3)):
@@ -89,20 +90,17 @@ def _bound(body: bytes, scan: SheetScan, digits: int) -> int:
     pattern = _UNUSUAL.get(digits)
     if pattern is None:
         pattern = _UNUSUAL[digits] = re.compile(
-            rb'r="(?:([A-Z]{2,3})(\d+)|[A-Z]\d{%d})' % (digits + 1))
-    letters: set[bytes] = set()
-    longest = digits
-    for wide, row in pattern.findall(body):
-        if wide:
-            letters.add(wide)
-            longest = max(longest, len(row))
-        else:                               # a one-letter reference with a longer row
-            longest = digits + 1
+            rb'r="(?:([A-Z]{2,3})\d{1,%d}"|[A-Z]{1,3}\d{%d})' % (digits, digits + 1))
+    letters = set(pattern.findall(body))
+    longer = b"" in letters                 # a reference with more digits than `digits`
+    letters.discard(b"")
     if letters:
         scan.max_col = max(scan.max_col, *map(col_number, letters))
-    if longest > digits:                    # rows out of order: count every reference
+    if longer:                              # rows out of order: count every reference
         for m in REF.finditer(body):
             digits = max(digits, len(m.group(2)))
+            if len(m.group(1)) > 1:
+                scan.max_col = max(scan.max_col, col_number(m.group(1)))
     return digits
 
 
