@@ -12,6 +12,16 @@ in a child too, so this runner stays small (Linux carries a parent's peak RSS in
 its children's ru_maxrss).  Each command runs
 `--repeat` times and the best time is kept.  Prints a Markdown table of seconds,
 MiB and ratios to the bare read, measured in this one run.
+
+    python bench/run_bench.py 50000 --baseline ../old
+
+measures an earlier checkout too (`git worktree add ../old <commit>`), its commands
+taking turns with this one's in the same run (the same machine, minute and book), and
+prints its table and each command's time as a ratio to the baseline's.
+
+Both are byte-compiled first (`compileall`), as an installed package runs: a machine
+with PYTHONDONTWRITEBYTECODE set would otherwise compile every module in every
+process, which says nothing about sheetsync's speed.
 """
 
 from __future__ import annotations
@@ -37,10 +47,10 @@ BARE = (
 )
 
 
-def run(argv: list[str]) -> tuple[float, float]:
+def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak MiB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -50,75 +60,140 @@ def run(argv: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def best(argv: list[str], repeat: int, before: object = None) -> tuple[float, float]:
-    results = []
+Result = dict[str, tuple[float, float]]
+
+
+def best(argv: list[str], repeat: int, codes: dict[str, dict[str, str] | None],
+         before: Any = None) -> dict[str, tuple[float, float]]:
+    """{code: (best wall, peak MiB)} of `argv` under each code's environment, the codes
+    taking turns run by run.  `before(code)` prepares each run (a fresh copy of a book)."""
+    results: dict[str, list[tuple[float, float]]] = {code: [] for code in codes}
     for _ in range(repeat):
-        if callable(before):
-            before()
-        results.append(run(argv))
-    return min(r[0] for r in results), max(r[1] for r in results)
+        for code, env in codes.items():
+            if before is not None:
+                before(code)
+            results[code].append(run(argv, env))
+    return {code: (min(r[0] for r in rs), max(r[1] for r in rs)) for code, rs in results.items()}
 
 
-def measure(n: int, workdir: Path, repeat: int) -> dict[str, Any]:
+def measure(n: int, workdir: Path, repeat: int,
+            codes: dict[str, dict[str, str] | None]) -> dict[str, Result]:
+    """{code: {command: (seconds, MiB)}} for a book of `n` leads."""
     # Made in a child: ru_maxrss is inherited across fork+exec, so this runner must stay
     # small or every measured child would report at least the runner's own peak.
     book = workdir / f"leads-{n}.xlsx"
     subprocess.run([sys.executable, str(Path(__file__).with_name("make_books.py")), str(n),
                     "--out", str(workdir)], check=True, stdout=subprocess.DEVNULL)
-    target = workdir / f"sync-{n}.xlsx"
-    synced = workdir / f"synced-{n}.xlsx"
 
-    def fresh_copy() -> None:
-        shutil.copyfile(book, target)
+    def target(code: str) -> Path:
+        return workdir / f"sync-{n}-{code}.xlsx"
 
-    def synced_copy() -> None:
-        shutil.copyfile(synced, target)
+    def synced(code: str) -> Path:
+        return workdir / f"synced-{n}-{code}.xlsx"
+
+    def fresh_copy(code: str) -> None:
+        shutil.copyfile(book, target(code))
+
+    def synced_copy(code: str) -> None:
+        shutil.copyfile(synced(code), target(code))
 
     py = sys.executable
-    bare = best([py, "-c", BARE, str(book)], repeat)
-    check = best([py, "-m", "sheetsync", "check", str(book), "--as-of", AS_OF,
-                  "--format", "json"], repeat)
-    sync_argv = [py, "-m", "sheetsync", "sync", str(target), "--as-of", AS_OF]
-    sync = best(sync_argv, repeat, before=fresh_copy)
-    shutil.copyfile(target, synced)
-    # The scheduled case: the same workbook synced again with nothing new.  It reads the
-    # generated sheets' fingerprints and writes nothing.
-    resync = best(sync_argv, repeat)
-    # And the next day's run: the same log, one day on.
-    next_day = best([py, "-m", "sheetsync", "sync", str(target), "--as-of", NEXT_DAY], repeat,
-                    before=synced_copy)
-    return {"n": n, "bare": bare, "check": check, "sync": sync, "resync": resync,
-            "next day": next_day}
+    out: dict[str, Result] = {code: {"n": (n, 0)} for code in codes}
+    for name, argv, before in [
+        ("bare", [py, "-c", BARE, str(book)], None),
+        ("check", [py, "-m", "sheetsync", "check", str(book), "--as-of", AS_OF,
+                   "--format", "json"], None),
+    ]:
+        for code, got in best(argv, repeat, codes, before).items():
+            out[code][name] = got
+    # Each code syncs its own copy (`{code}` in the path is filled per run).
+    for name, as_of, before in [
+        ("sync", AS_OF, fresh_copy),
+        # The scheduled case: the same workbook synced again with nothing new.  It reads
+        # the generated sheets' fingerprints and writes nothing.
+        ("resync", AS_OF, None),
+        # And the next day's run: the same log, one day on.
+        ("next day", NEXT_DAY, synced_copy),
+    ]:
+        results: dict[str, tuple[float, float]] = {}
+        for _ in range(repeat):
+            for code, env in codes.items():
+                if before is not None:
+                    before(code)
+                got = run([py, "-m", "sheetsync", "sync", str(target(code)), "--as-of", as_of],
+                          env)
+                old = results.get(code)
+                results[code] = got if old is None else (min(old[0], got[0]),
+                                                         max(old[1], got[1]))
+        for code, got in results.items():
+            out[code][name] = got
+        if name == "sync":
+            for code in codes:
+                shutil.copyfile(target(code), synced(code))
+    return out
+
+
+def compile_code(where: Path) -> None:
+    """Byte-compile the sheetsync package under `where`, as pip does on install."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(where / "sheetsync")],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+RUNS = ["check", "sync", "resync", "next day"]
+
+
+def table(rows: list[Result]) -> None:
+    print("| leads | bare read s | " + " | ".join(f"{k} s | {k} ÷ bare" for k in RUNS) + " |")
+    print("|---:|---:|" + "---:|---:|" * len(RUNS))
+    for r in rows:
+        bare = r["bare"][0]
+        cells = [f"{r[k][0]:.2f} | {r[k][0] / bare:.2f}×" for k in RUNS]
+        print(f"| {r['n'][0]:,} | {bare:.2f} | " + " | ".join(cells) + " |")
+    print("\nPeak memory, MiB:\n")
+    print("| leads | bare read | " + " | ".join(RUNS) + " |")
+    print("|---:|---:|" + "---:|" * len(RUNS))
+    for r in rows:
+        print(f"| {r['n'][0]:,} | " + " | ".join(f"{r[k][1]:.0f}" for k in ["bare", *RUNS])
+              + " |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=Path,
+                        help="an earlier checkout of sheetsync, measured in turn with this one")
     args = parser.parse_args()
-    rows = []
+    here = Path(__file__).resolve().parents[1]
+    codes: dict[str, dict[str, str] | None] = {"this": None}
+    compile_code(here)
+    if args.baseline is not None:
+        base = args.baseline.resolve()
+        compile_code(base)
+        codes["baseline"] = {**os.environ, "PYTHONPATH": str(base)}
+    by_code: dict[str, list[Result]] = {code: [] for code in codes}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            rows.append(measure(n, Path(tmp), args.repeat))
-    runs = ["check", "sync", "resync", "next day"]
-    print("| leads | bare read s | " + " | ".join(f"{k} s | {k} ÷ bare" for k in runs) + " |")
-    print("|---:|---:|" + "---:|---:|" * len(runs))
-    for r in rows:
-        bare = r["bare"][0]
-        cells = [f"{r[k][0]:.2f} | {r[k][0] / bare:.2f}×" for k in runs]
-        print(f"| {r['n']:,} | {bare:.2f} | " + " | ".join(cells) + " |")
-    print("\nPeak memory, MiB:\n")
-    print("| leads | bare read | " + " | ".join(runs) + " |")
-    print("|---:|---:|" + "---:|" * len(runs))
-    for r in rows:
-        print(f"| {r['n']:,} | " + " | ".join(f"{r[k][1]:.0f}" for k in ["bare", *runs]) + " |")
+            for code, result in measure(n, Path(tmp), args.repeat, codes).items():
+                by_code[code].append(result)
+    rows = by_code["this"]
+    table(rows)
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
-        print(f"\nScaling {a['n']:,} → {b['n']:,} leads ({b['n'] / a['n']:.0f}× the rows):"
-              f" check {b['check'][0] / a['check'][0]:.1f}×,"
+        print(f"\nScaling {a['n'][0]:,} → {b['n'][0]:,} leads ({b['n'][0] / a['n'][0]:.0f}× the"
+              f" rows): check {b['check'][0] / a['check'][0]:.1f}×,"
               f" sync {b['sync'][0] / a['sync'][0]:.1f}×")
     help_s = min(run([sys.executable, "-m", "sheetsync", "--help"])[0] for _ in range(5))
     print(f"\n`sheetsync --help`: {help_s:.2f} s")
+    if args.baseline is not None:
+        print(f"\nBaseline ({args.baseline}), measured in turn in the same run:\n")
+        table(by_code["baseline"])
+        print("\nThis ÷ baseline, time:\n")
+        print("| leads | " + " | ".join(RUNS) + " |")
+        print("|---:|" + "---:|" * len(RUNS))
+        for mine, theirs in zip(rows, by_code["baseline"], strict=True):
+            print(f"| {mine['n'][0]:,} | "
+                  + " | ".join(f"{mine[k][0] / theirs[k][0]:.2f}" for k in RUNS) + " |")
 
 
 if __name__ == "__main__":
