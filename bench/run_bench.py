@@ -48,9 +48,11 @@ BARE = (
 
 
 def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, peak MiB) of one child process."""
+    """(wall seconds, peak MiB) of one child process, run from a neutral folder (`-m`
+    looks in the current folder first: run from a checkout, it would find that one)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=tempfile.gettempdir())
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -165,7 +167,8 @@ def main() -> None:
                         help="an earlier checkout of sheetsync, measured in turn with this one")
     args = parser.parse_args()
     here = Path(__file__).resolve().parents[1]
-    codes: dict[str, dict[str, str] | None] = {"this": None}
+    codes: dict[str, dict[str, str] | None] = {"this": {**os.environ,
+                                                        "PYTHONPATH": str(here)}}
     compile_code(here)
     if args.baseline is not None:
         base = args.baseline.resolve()
