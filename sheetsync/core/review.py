@@ -44,6 +44,7 @@ def build_review(
     no_evidence: list[dict[str, object]] = []
     overdue: list[dict[str, object]] = []
     meetings: dict[str, list[dict[str, object]]] = {}
+    when_of: dict[dt.date, dict[str, str]] = {}     # "9 days" and "7 Nov 2026", once a date
     for lead in leads:
         is_open = lead.decision != "skip" and lead.stage not in closed_stages
         if lead.decision is None and is_open:
@@ -52,9 +53,11 @@ def build_review(
                 routable.append(_ref(lead, "missing " + ", ".join(missing)))
         if lead.decision == "pursue" and not lead.evidence:
             no_evidence.append(_ref(lead))
-        if is_open and lead.next_action_date and lead.next_action_date < as_of:
-            late = (as_of - lead.next_action_date).days
-            when = {"late": plural(late, "day"), "date": day(lead.next_action_date)}
+        due = lead.next_action_date
+        if is_open and due and due < as_of:
+            when = when_of.get(due)
+            if when is None:
+                when = when_of[due] = {"late": plural((as_of - due).days, "day"), "date": day(due)}
             overdue.append(_ref(lead, say("review-action-overdue", action=lead.next_action,
                                           **when) if lead.next_action
                                 else say("review-action-overdue-bare", **when)))
