@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,31 +64,33 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, floa
 
 
 Result = dict[str, tuple[float, float]]
+Runs = dict[str, list[tuple[float, float]]]     # code -> (wall, MiB) of each run, in turn
 
 
-def best(argv: list[str], repeat: int, codes: dict[str, dict[str, str] | None],
-         before: Any = None) -> dict[str, tuple[float, float]]:
-    """{code: (best wall, peak MiB)} of `argv` under each code's environment, the codes
-    taking turns run by run.  `before(code)` prepares each run (a fresh copy of a book)."""
-    results: dict[str, list[tuple[float, float]]] = {code: [] for code in codes}
+def in_turn(argv_of: Any, repeat: int, codes: dict[str, dict[str, str] | None],
+            before: Any = None) -> Runs:
+    """Each code's runs of the command `argv_of(code)`, the codes taking turns run by
+    run (A B A B ...: a drift of the machine's speed hits both alike).  `before(code)`
+    prepares each run (a fresh copy of a book)."""
+    runs: Runs = {code: [] for code in codes}
     for _ in range(repeat):
         for code, env in codes.items():
             if before is not None:
                 before(code)
-            results[code].append(run(argv, env))
-    return {code: (min(r[0] for r in rs), max(r[1] for r in rs)) for code, rs in results.items()}
+            runs[code].append(run(argv_of(code), env))
+    return runs
 
 
 def measure(n: int, workdir: Path, repeat: int,
-            codes: dict[str, dict[str, str] | None]) -> dict[str, Result]:
-    """{code: {command: (seconds, MiB)}} for a book of `n` leads."""
+            codes: dict[str, dict[str, str] | None]) -> dict[str, dict[str, Any]]:
+    """{code: {command: [(seconds, MiB) of each run]}} for a book of `n` leads."""
     # Made in a child: ru_maxrss is inherited across fork+exec, so this runner must stay
     # small or every measured child would report at least the runner's own peak.
     book = workdir / f"leads-{n}.xlsx"
     subprocess.run([sys.executable, str(Path(__file__).with_name("make_books.py")), str(n),
                     "--out", str(workdir)], check=True, stdout=subprocess.DEVNULL)
 
-    def target(code: str) -> Path:
+    def target(code: str) -> Path:          # each code syncs its own copy
         return workdir / f"sync-{n}-{code}.xlsx"
 
     def synced(code: str) -> Path:
@@ -99,40 +102,34 @@ def measure(n: int, workdir: Path, repeat: int,
     def synced_copy(code: str) -> None:
         shutil.copyfile(synced(code), target(code))
 
+    def sync(as_of: str) -> Any:
+        return lambda code: [py, "-m", "sheetsync", "sync", str(target(code)), "--as-of", as_of]
+
     py = sys.executable
-    out: dict[str, Result] = {code: {"n": (n, 0)} for code in codes}
-    for name, argv, before in [
-        ("bare", [py, "-c", BARE, str(book)], None),
-        ("check", [py, "-m", "sheetsync", "check", str(book), "--as-of", AS_OF,
-                   "--format", "json"], None),
-    ]:
-        for code, got in best(argv, repeat, codes, before).items():
-            out[code][name] = got
-    # Each code syncs its own copy (`{code}` in the path is filled per run).
-    for name, as_of, before in [
-        ("sync", AS_OF, fresh_copy),
+    out: dict[str, dict[str, Any]] = {code: {"n": n} for code in codes}
+    for name, argv_of, before in [
+        ("bare", lambda code: [py, "-c", BARE, str(book)], None),
+        ("check", lambda code: [py, "-m", "sheetsync", "check", str(book), "--as-of", AS_OF,
+                                "--format", "json"], None),
+        ("sync", sync(AS_OF), fresh_copy),
         # The scheduled case: the same workbook synced again with nothing new.  It reads
         # the generated sheets' fingerprints and writes nothing.
-        ("resync", AS_OF, None),
+        ("resync", sync(AS_OF), None),
         # And the next day's run: the same log, one day on.
-        ("next day", NEXT_DAY, synced_copy),
+        ("next day", sync(NEXT_DAY), synced_copy),
     ]:
-        results: dict[str, tuple[float, float]] = {}
-        for _ in range(repeat):
-            for code, env in codes.items():
-                if before is not None:
-                    before(code)
-                got = run([py, "-m", "sheetsync", "sync", str(target(code)), "--as-of", as_of],
-                          env)
-                old = results.get(code)
-                results[code] = got if old is None else (min(old[0], got[0]),
-                                                         max(old[1], got[1]))
-        for code, got in results.items():
-            out[code][name] = got
+        for code, runs in in_turn(argv_of, repeat, codes, before).items():
+            out[code][name] = runs
         if name == "sync":
             for code in codes:
                 shutil.copyfile(target(code), synced(code))
     return out
+
+
+def summary(runs: dict[str, Any]) -> Result:
+    """{command: (best wall, peak MiB)} of one code's runs."""
+    return {"n": (runs["n"], 0), **{k: (min(w for w, _ in rs), max(m for _, m in rs))
+                                    for k, rs in runs.items() if k != "n"}}
 
 
 def compile_code(where: Path) -> None:
@@ -174,11 +171,11 @@ def main() -> None:
         base = args.baseline.resolve()
         compile_code(base)
         codes["baseline"] = {**os.environ, "PYTHONPATH": str(base)}
-    by_code: dict[str, list[Result]] = {code: [] for code in codes}
+    measured = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            for code, result in measure(n, Path(tmp), args.repeat, codes).items():
-                by_code[code].append(result)
+            measured.append(measure(n, Path(tmp), args.repeat, codes))
+    by_code = {code: [summary(m[code]) for m in measured] for code in codes}
     rows = by_code["this"]
     table(rows)
     if len(rows) >= 2:
@@ -191,12 +188,17 @@ def main() -> None:
     if args.baseline is not None:
         print(f"\nBaseline ({args.baseline}), measured in turn in the same run:\n")
         table(by_code["baseline"])
-        print("\nThis ÷ baseline, time:\n")
+        print("\nThis ÷ baseline, time: the best run's over the best run's, and in brackets"
+              " the median of the ratios run by run (each run beside its baseline run):\n")
         print("| leads | " + " | ".join(RUNS) + " |")
         print("|---:|" + "---:|" * len(RUNS))
-        for mine, theirs in zip(rows, by_code["baseline"], strict=True):
-            print(f"| {mine['n'][0]:,} | "
-                  + " | ".join(f"{mine[k][0] / theirs[k][0]:.2f}" for k in RUNS) + " |")
+        for m, mine, theirs in zip(measured, rows, by_code["baseline"], strict=True):
+            cells = []
+            for k in RUNS:
+                pairs = [a[0] / b[0] for a, b in zip(m["this"][k], m["baseline"][k],
+                                                     strict=True)]
+                cells.append(f"{mine[k][0] / theirs[k][0]:.2f} ({statistics.median(pairs):.2f})")
+            print(f"| {mine['n'][0]:,} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
