@@ -213,6 +213,9 @@ def _check_members(path: Path, zf: zipfile.ZipFile) -> None:
 def _check_xml_head(path: Path, part: str, head: bytes) -> None:
     """Refuse a DOCTYPE or ENTITY declaration: Excel never writes one; bombs need one."""
     probe = head.replace(b"\x00", b"")          # UTF-16 parts: look at the ASCII bytes
-    if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
+    # A byte search for "!" first (a single byte is found at memchr speed; the usual
+    # part has none): this runs over every byte of every part, 66 MB of notes on a
+    # synced 50,000-lead log.
+    if b"!" in probe and (b"<!DOCTYPE" in probe or b"<!ENTITY" in probe):
         raise fail(path, f"part {part} declares XML entities (a DOCTYPE), which Excel never"
                    " writes; refusing to read it (save the workbook again from Excel)")
