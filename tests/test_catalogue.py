@@ -28,7 +28,8 @@ FRAGMENTS = {"priority-worst-source", "priority-low-volume", "priority-grow-sour
              "review-won", "review-lost", "review-nurture",     # and headings
              "sync-wrote", "sync-would-write", "sync-up-to-date", "leaks-on-sheet",
              "leaks-by-sheet", "leaks-one-sheet", "leak-where", "leak-with-problems",
-             "counter-lost-row-item", "counter-lost-more",
+             "counter-lost-row-item", "counter-lost-row-item-unnamed", "counter-lost-more",
+             "lead-unnamed",
              "week-of", "history-week-head", "metrics-week-head"}   # column heads, labels
 
 

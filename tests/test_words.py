@@ -76,6 +76,29 @@ def test_rows_left_out_are_named_first_three_then_how_many_more():
     assert said.endswith("and 2 more (see the Findings sheet).") and "Lead 13" not in said
 
 
+def test_a_lead_without_a_name_is_its_row_said_once():
+    """A row with no Lead, Company or ID: its findings start "Row 4's ..." (a capital,
+    as every finding starts with the lead), and a counter that left it out does not say
+    the row twice ("Row 4 (row 4)")."""
+    import datetime as dt
+
+    from core_helpers import book, lead
+
+    from sheetsync.core.check import run_check
+    from sheetsync.core.rules import load_rules
+    from sheetsync.core.worksheet import lost_words
+
+    nameless = lead(ID="", Lead="", Company="", **{"Next action date": dt.date(2026, 11, 2)})
+    checked = run_check(book(leads=[lead(), nameless]), load_rules(), dt.date(2026, 11, 16))
+    said = [f.message for f in checked.result.findings if f.row == 3]
+    assert said and all(m.startswith("Row 3") for m in said), said
+    assert "Row 3's next action (“send proposal”) was due 14 days ago." in said
+    assert lost_words([(4, "Row 4", "Date in")]) == (
+        "Row 4 was left out: its Date in could not be read.")
+    assert lost_words([(4, "Row 4", "Date in"), (9, "Ada", "Budget")]) == (
+        "Left out because a value could not be read: row 4 (Date in), row 9 (Ada: Budget).")
+
+
 def test_review_pages_read_in_the_review_sheets_order():
     from conftest import REPO
     for name in ("review.html.j2", "review.md.j2"):

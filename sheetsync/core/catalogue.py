@@ -5,7 +5,7 @@ never in a sheet), its words (`text`) and, for findings, the one edit that clear
 (`fix`).  Both are `str.format` templates; the fields are filled by the caller.
 
 Rules for every text (DESIGN.md §7):
-- A finding names the lead (by name, else company, else "the lead on row N"), the
+- A finding names the lead (by name, else company, else ID, else "Row N"), the
   cell (the column header as the operator typed it), what is wrong, and the one edit
   that clears it, with an example of a good value where a format is at stake.
   Following the fix literally clears the finding at the next sync and never raises
@@ -607,7 +607,12 @@ CATALOGUE: dict[str, Entry] = _catalogue(
     Entry("counter-lost-rows", "{rows} left out because a value it needs could not be read."),
     Entry("counter-lost-row", "Row {row} ({lead}) was left out: its {columns} could not be"
           " read."),
+    Entry("counter-lost-row-unnamed", "Row {row} was left out: its {columns} could not be"
+          " read."),
     Entry("counter-lost-row-item", "row {row} ({lead}: {columns})"),
+    Entry("counter-lost-row-item-unnamed", "row {row} ({columns})"),
+    # A lead with no name, company or ID, as findings name it (they start with it).
+    Entry("lead-unnamed", "Row {row}"),
     Entry("counter-lost-some", "Left out because a value could not be read: {items}."),
     Entry("counter-lost-more", "{items} and {more} more (see the Findings sheet)"),
     Entry("qualified-rate-untracked-why",

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, get_type_hints
 from pydantic import ConfigDict, TypeAdapter
 
 from sheetsync.core import dates, values
+from sheetsync.core.catalogue import say
 from sheetsync.core.result import Finding, found
 from sheetsync.core.rules import Rules
 from sheetsync.core.tables import Table
@@ -76,8 +77,8 @@ class Lead(NamedTuple):
     closed_date: dt.date | None = None
 
     def name(self) -> str:
-        """How the lead is named to a person: its name, company or ID."""
-        return self.lead or self.company or self.id or f"row {self.row}"
+        """How the lead is named to a person: its name, company or ID, else its row."""
+        return self.lead or self.company or self.id or unnamed(self.row)
 
     def has(self, key: str) -> bool:
         """True when field `key` holds something (text non-blank, value not None)."""
@@ -269,12 +270,17 @@ _EXAMPLES = {
 
 
 def lead_name(table: Table, cells: Sequence[Value], row: int) -> str:
-    """How a row of the log is named to a person: its lead, company or ID."""
+    """How a row of the log is named to a person: its lead, company or ID, else its row."""
     for key in ("lead", "company", "id"):
         v = values.text_of(table.cell(cells, key))
         if v:
             return v
-    return f"the lead on row {row}"
+    return unnamed(row)
+
+
+def unnamed(row: int) -> str:
+    """A lead with no name, company or ID: "Row 12" (a finding starts with it)."""
+    return say("lead-unnamed", row=row)
 
 
 def _unreadable(table: Table, key: str, index: int, why: str) -> Finding:

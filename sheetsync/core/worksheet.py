@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sheetsync.core import values
 from sheetsync.core.catalogue import entry, say
-from sheetsync.core.leads import Lead
+from sheetsync.core.leads import Lead, unnamed
 from sheetsync.core.leaks import evidence_kind, marker_kind
 from sheetsync.core.priority import target
 from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow, found
@@ -139,8 +139,11 @@ def lost_words(lost: list[tuple[int, str, str]]) -> str:
     "and N more (see the Findings sheet)"."""
     if len(lost) == 1:
         row, lead, columns = lost[0]
+        if lead == unnamed(row):                  # "Row 7 (Row 7)" says it twice
+            return say("counter-lost-row-unnamed", row=row, columns=columns)
         return say("counter-lost-row", row=row, lead=lead, columns=columns)
-    items = ", ".join(say("counter-lost-row-item", row=r, lead=n, columns=c)
+    items = ", ".join(say("counter-lost-row-item-unnamed", row=r, columns=c) if n == unnamed(r)
+                      else say("counter-lost-row-item", row=r, lead=n, columns=c)
                       for r, n, c in lost[:3])
     if len(lost) > 3:
         items = say("counter-lost-more", items=items, more=len(lost) - 3)
