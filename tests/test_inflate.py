@@ -95,3 +95,32 @@ def test_a_member_that_is_not_deflate_is_refused(tmp_path):
             b"".join(inflate(book, zf.getinfo(info.filename), 1 << 20))
         with pytest.raises(SourceError, match="damaged or incomplete"):
             b"".join(stream_part(book, zf, zf.getinfo(info.filename)))
+
+
+def test_without_isal_the_standard_zlib_reads_and_writes_the_same(monkeypatch):
+    """On a platform with no isal wheel, fastzlib falls back to zlib: slower, same bytes."""
+    import importlib
+    import sys
+    import zlib
+
+    from sheetsync.backends.xlsx import deflate, fastzlib
+    from sheetsync.backends.xlsx import inflate as inflate_module
+
+    monkeypatch.setitem(sys.modules, "isal", None)          # `import isal` now fails
+    try:
+        importlib.reload(fastzlib)
+        assert fastzlib.zlib is zlib
+        monkeypatch.setattr(inflate_module, "fast", fastzlib.zlib)
+        monkeypatch.setattr(deflate, "fast", fastzlib.zlib)
+        with zipfile.ZipFile(DEMO) as zf:
+            info = max(zf.infolist(), key=lambda i: i.file_size)
+            assert b"".join(inflate_module.inflate(DEMO, info, 4096)) == zf.read(info)
+        data = DEMO.read_bytes() * 3
+        with deflate.Deflater() as deflater:
+            deflater.add("part", [data], deflate.FAST)
+            done = deflater.results()["part"]
+        assert zlib.decompress(done.data, -15) == data and done.crc == zlib.crc32(data)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(fastzlib)
+    assert fastzlib.zlib is not zlib and inflate_module.fast is not zlib   # isal again

@@ -1,13 +1,13 @@
 """The new workbook's big parts, deflated on a helper thread while the main thread renders.
 
-Big parts are deflated with ISA-L (`isal`), small ones with zlib at its usual level:
-ISA-L's fast level deflates 200 MB of sheet XML in a quarter of zlib's fastest time,
-to a slightly smaller stream.  Both deflate without holding the GIL, so deflating one
-part (the patched lead log: 60 MB of XML) and rendering the next (the Findings sheet)
-can run at the same time on two cores instead of one after the other.  Parts are
-handed over as they become ready: a list of pieces already in memory (a patched
-sheet) in one go, a generator (a generated sheet, the notes) chunk by chunk as the
-main thread renders it.  Each is deflated into memory (a 50,000-lead sync: 210 MB of
+Big parts are deflated with ISA-L (`isal`, see fastzlib.py), small ones with zlib at its
+usual level: ISA-L's fast level deflates 200 MB of sheet XML in a quarter of zlib's
+fastest time, to a slightly smaller stream. Both deflate without holding the GIL, so
+deflating one part (the patched lead log: 60 MB of XML) and rendering the next (the
+Findings sheet) can run at the same time on two cores instead of one after the other.
+Parts are handed over as they become ready: a list of pieces already in memory (a
+patched sheet) in one go, a generator (a generated sheet, the notes) chunk by chunk as
+the main thread renders it. Each is deflated into memory (a 50,000-lead sync: 210 MB of
 XML becomes 16 MB) and the zip is assembled from those bytes afterwards, in the
 package's own member order, so the order work is done in does not depend on where a
 member sits in the file.
@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from isal import isal_zlib
+from sheetsync.backends.xlsx.fastzlib import zlib as fast
 
 T = TypeVar("T")
 Chunks = Iterable[bytes | memoryview]
@@ -83,7 +83,7 @@ class Compressor(Protocol):
 def compressor(level: int) -> Compressor:
     """A raw deflate stream at zlib `level`; ISA-L's own fast level for FAST."""
     if level == FAST:
-        return isal_zlib.compressobj(1, zlib.DEFLATED, -15)  # ISA-L 1: as fast as 0, smaller
+        return fast.compressobj(1, zlib.DEFLATED, -15)  # ISA-L 1: as fast as its 0, smaller
     return zlib.compressobj(level, zlib.DEFLATED, -15)
 
 
@@ -99,7 +99,7 @@ class _Job:
             self._deflate(data)
 
     def _deflate(self, data: bytes | memoryview) -> None:
-        self.crc = isal_zlib.crc32(data, self.crc)
+        self.crc = fast.crc32(data, self.crc)
         self.size += len(data)
         self.out.append(self.compressor.compress(data))
 

@@ -1,7 +1,7 @@
 """A zip member's inflated bytes, read in bounded chunks with ISA-L.
 
-Python's zipfile inflates with zlib; ISA-L (`isal`) inflates the same raw deflate
-stream in half the time, and a 50,000-lead log is 60 MB of sheet XML, read once to
+Python's zipfile inflates with zlib; ISA-L (`isal`, see fastzlib.py) inflates the
+same raw deflate stream in half the time, and a 50,000-lead log is 60 MB of sheet XML, read once to
 scan it before calamine and again to patch it.  The member's compressed bytes are read
 from the file with a handle of its own (so a helper thread can inflate while another
 reads the same archive), each call inflates at most `chunk` bytes (a bomb never
@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from isal import isal_zlib
+from sheetsync.backends.xlsx.fastzlib import zlib as fast
 
 _LOCAL = struct.Struct("<4s22xHH")          # signature ... name length, extra length
 _READ = 1 << 20                              # compressed bytes read at a time
@@ -40,7 +40,7 @@ def inflate(path: Path | str, info: zipfile.ZipInfo, chunk: int) -> Iterator[byt
         if magic != b"PK\x03\x04":
             raise zipfile.BadZipFile(f"bad local header for {info.filename}")
         fh.seek(info.header_offset + _LOCAL.size + name_len + extra_len)
-        inflater = isal_zlib.decompressobj(-15)
+        inflater = fast.decompressobj(-15)
         left, size, crc = info.compress_size, 0, 0
         while not inflater.eof:
             raw = inflater.unconsumed_tail
@@ -49,7 +49,7 @@ def inflate(path: Path | str, info: zipfile.ZipInfo, chunk: int) -> Iterator[byt
                 left = left - len(raw) if raw else 0
             try:
                 out = inflater.decompress(raw, chunk)   # b"" in: what it still holds out
-            except isal_zlib.error as exc:  # type: ignore[misc]  # the stub says Exception()
+            except fast.error as exc:  # type: ignore[misc]  # isal's stub says Exception()
                 raise zipfile.BadZipFile(f"{info.filename}: {exc}") from exc
             if not out:
                 if not raw:
@@ -58,7 +58,7 @@ def inflate(path: Path | str, info: zipfile.ZipInfo, chunk: int) -> Iterator[byt
             size += len(out)
             if size > info.file_size:
                 raise zipfile.BadZipFile(f"{info.filename} inflates past its size")
-            crc = isal_zlib.crc32(out, crc)
+            crc = fast.crc32(out, crc)
             yield out
     if not inflater.eof or size != info.file_size or crc != info.CRC:
         raise zipfile.BadZipFile(f"{info.filename} is cut short or fails its CRC")
