@@ -249,3 +249,47 @@ def test_common_crm_export_headers_and_stage_words(rules):
              "Working - Contacted": "outreach", "Closed - Converted": "won",
              "customer": "won", "salesqualifiedlead": "qualified"}
     assert {w: parse_choice(w, stages) for w in words} == words
+
+
+def _pipedrive(rows: list[tuple[str, str]], *, status: bool = True) -> list[list[object]]:
+    """A Pipedrive deals export: won and lost in "Deal - Status", the pipeline stage (the
+    last open one, for a closed deal) in "Deal - Stage"."""
+    head = ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Status", "Deal - Stage",
+            "Deal - Owner", "Deal - Deal created", "Deal - Won time"]
+    out: list[list[object]] = [head if status else [h for h in head if h != "Deal - Status"]]
+    for i, (state, stage) in enumerate(rows, start=1):
+        row: list[object] = [str(i), f"Deal {i}", "5000", state, stage, "Sam",
+                             _day(i).isoformat(), _day(i + 9).isoformat() if state == "won"
+                             else ""]
+        out.append(row if status else row[:3] + row[4:])
+    return out
+
+
+def test_an_open_pipedrive_deal_is_at_its_deal_stage_a_closed_one_at_its_status(rules):
+    from core_helpers import book
+
+    from sheetsync.core.check import run_check
+
+    deals = [("won", "Proposal Made"), ("open", "Proposal Made"), ("open", "Qualified"),
+             ("lost", "Negotiations Started"), ("open", "Contact Made")]
+    checked = run_check(book(Leads=_pipedrive(deals)), rules, AS_OF)
+    assert [lead.stage for lead in checked.leads] == [
+        "won", "proposal", "qualified", "lost", "outreach"]
+    assert checked.result.columns.used["stage"] == "Deal - Status"
+    assert checked.result.columns.used["open_stage"] == "Deal - Stage"
+    assert not [f for f in checked.result.findings if f.column in ("Deal - Status",
+                                                                    "Deal - Stage")]
+    # without the Status column, "Deal - Stage" is the stage column itself
+    alone = run_check(book(Leads=_pipedrive(deals, status=False)), rules, AS_OF)
+    assert [lead.stage for lead in alone.leads] == [
+        "proposal", "proposal", "qualified", "proposal", "outreach"]
+    assert alone.result.columns.used["stage"] == "Deal - Stage"
+    assert "Stage" not in alone.result.columns.absent
+
+
+def test_a_pipedrive_stage_it_cannot_read_is_one_finding_on_deal_stage(tmp_path):
+    rows = _pipedrive([("open", "Proposal Made"), ("open", "Waiting for Godot")])
+    data = check_json(paste(new_book(tmp_path / "p.xlsx"), rows), AS_OF.isoformat())
+    on_stage = [f for f in data["findings"] if f["column"] == "Deal - Stage"]
+    assert [(f["row"], f["rule"]) for f in on_stage] == [(3, "unreadable-value")]
+    assert data["columns"]["used"]["open_stage"] == "Deal - Stage"

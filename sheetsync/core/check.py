@@ -111,6 +111,8 @@ def _lead_log(raw: RawWorkbook, rules: Rules, pipeline_sheet: str
             out.append(found("leads-header-missing", sheet=leads_name))
     skipped = columns.other_sheets(raw, rules, used)
     out += [found("sheet-skipped", sheet=name) for name in skipped]
+    if table is not None:
+        columns.open_stage_column(table, raw.sheets[table.sheet], rules)
     return table, out, skipped
 
 

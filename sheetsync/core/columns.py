@@ -49,6 +49,29 @@ def unread_elsewhere(raw: RawWorkbook, rules: Rules) -> list[str]:
     return [n for n in other_sheets(raw, rules, ()) if n not in raw.sheets]
 
 
+def open_stage_column(table: Table, grid: Grid, rules: Rules) -> None:
+    """Note the log's `open_stage` column beside its stage column: Pipedrive's "Deal -
+    Stage" beside its "Deal - Status" (won and lost in one, an open deal's pipeline stage
+    in the other).  Its header reads as a stage alias once punctuation is dropped, so it
+    is matched here by its exact words: a log's own second "Status" is never taken."""
+    if "stage" not in table.columns or "open_stage" in table.columns:
+        return
+    words = {_words(name) for name in rules.open_stage_columns}
+    known = set(table.columns.values())
+    for c, v in enumerate(grid[table.header_row - 1] if table.header_row <= len(grid) else [],
+                          start=1):
+        if c not in known and isinstance(v, str) and _words(v) in words:
+            table.columns["open_stage"] = c
+            table.headers["open_stage"] = v.strip()
+            if v.strip() in table.unknown:
+                table.unknown.remove(v.strip())
+            return
+
+
+def _words(header: str) -> str:
+    return " ".join(header.casefold().split())
+
+
 def lead_log_elsewhere(raw: RawWorkbook, rules: Rules, used: Iterable[str]) -> Table | None:
     """The first other sheet whose header row is a lead log with rows (a pasted export
     left on a sheet named after its file, say)."""

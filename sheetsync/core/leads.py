@@ -252,10 +252,33 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
                          for i, why in refused.items()]
         _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)
         columns[key] = parsed
+    if "open_stage" in table.columns and "stage" in columns:
+        findings += _open_stages(table, columns, parsers["stage"], rules)
     defaults = Lead._field_defaults
     cells = [columns[k] if k in columns else itertools.repeat(defaults[k], n)
              for k in Lead._fields]
     return list(map(Lead._make, zip(*cells, strict=True))), findings
+
+
+def _open_stages(table: Table, columns: dict[str, Sequence[Any]], parser: Parser,
+                 rules: Rules) -> list[Finding]:
+    """A row's stage from both of the log's stage columns (Pipedrive: "Deal - Status"
+    says open, won or lost; "Deal - Stage" the pipeline stage, the last open one for a
+    closed deal): won or lost in either wins, else the later stage.  Findings for the
+    values of the second column it could not read."""
+    stages, refused = parse_column(table.column_values("open_stage"), _as_typed(parser))
+    closed = set(rules.closed_stages)
+    order = {s: i for i, s in enumerate(rules.stage_order)}
+
+    def either(a: str | None, b: str | None) -> str | None:
+        if a is None or b is None or a in closed:
+            return a or b
+        if b in closed:
+            return b
+        return b if order.get(b, -1) > order.get(a, -1) else a
+
+    columns["stage"] = list(map(either, columns["stage"], stages))
+    return [_unreadable(table, "open_stage", i, why) for i, why in refused.items()]
 
 
 _DATE = "a date, for example 21 Oct 2026"

@@ -79,6 +79,7 @@ class Rules(BaseModel):
     pipeline_columns: dict[str, list[str]]
     blocks_columns: dict[str, list[str]]
     lead_columns: dict[str, list[str]]
+    open_stage_columns: list[str] = []     # an open deal's stage beside the stage column
     decisions: dict[str, list[str]]
     reply_statuses: dict[str, list[str]]
     stop_replies: list[str]

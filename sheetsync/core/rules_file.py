@@ -69,6 +69,7 @@ def read_rules_file(path: Path | None = None) -> RulesText:
 # Settings that are names for things (sheet names, headers, stage values, words): a
 # rules file adds names to them, never takes the shipped ones away (DESIGN.md §8).
 NAME_LISTS = frozenset({"sheets", "pipeline_columns", "blocks_columns", "lead_columns",
+                        "open_stage_columns",
                         "decisions", "reply_statuses", "stage_aliases", "leak_markers",
                         "date_orders", "mapping_labels", "rule_labels"})
 
