@@ -139,9 +139,11 @@ class SheetPatch:
     cells: dict[tuple[int, int], CellWrite] = field(default_factory=dict)
     highlights: list[Highlight] = field(default_factory=list)
     col_widths: dict[int, float] = field(default_factory=dict)   # only for owned columns
-    # Notes on operator cells that are at fault, (row, col) -> text.  The cell's value
-    # is never touched.  Every note sheetsync writes starts with NOTE_PREFIX; a backend
-    # removes its earlier notes on this sheet that the plan no longer lists.
+    # Notes on operator cells that are at fault, (row, col) -> its words.  The cell's
+    # value is never touched.  The backend writes NOTE_PREFIX before the words (every
+    # note sheetsync writes starts with it; the words are the finding's own, shared with
+    # its Check cell) and removes its earlier notes on this sheet that the plan no
+    # longer lists.
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
 

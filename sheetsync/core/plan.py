@@ -18,7 +18,7 @@ from sheetsync.core.result import Finding
 from sheetsync.core.sheets import generated_sheets
 from sheetsync.core.tables import Table
 from sheetsync.formats import unit_format
-from sheetsync.workbook import NOTE_PREFIX, CellWrite, Highlight, Plan, SheetPatch
+from sheetsync.workbook import CellWrite, Highlight, Plan, SheetPatch
 
 PIPELINE_OWNED = ("measured", "status", "why")
 
@@ -94,13 +94,19 @@ def blocks_patch(checked: Checked) -> SheetPatch | None:
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def check_text(findings: list[Finding]) -> str:
-    """A lead row's Check cell: each finding in plain words, most serious first."""
+def said(f: Finding) -> str:
+    """A finding in one line, as its Check cell and its note say it: what is wrong,
+    then the edit that clears it."""
+    return f"{f.message} {f.fix}".strip()
+
+
+def check_text(findings: list[Finding], words: list[str]) -> str:
+    """A lead row's Check cell: each finding's `words` (`said`), most serious first.
+    One finding's cell is its words themselves (the same string as its note)."""
     if len(findings) == 1:
-        f = findings[0]
-        return f"{f.message} {f.fix}".strip()
-    ranked = sorted(findings, key=lambda f: _RANK[f.severity])
-    return " • ".join(f"{f.message} {f.fix}".strip() for f in ranked)
+        return words[0]
+    ranked = sorted(zip(findings, words, strict=True), key=lambda fw: _RANK[fw[0].severity])
+    return " • ".join(w for _, w in ranked)
 
 
 def leads_patch(checked: Checked) -> SheetPatch | None:
@@ -131,13 +137,14 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
             if old is not None and old != "":
                 cells[(r, col)] = clear
             continue
-        text = check_text(found)
+        words = list(map(said, found))
+        text = check_text(found, words)
         if old != text and not same_value(old, text):
             cells[(r, col)] = CellWrite(text, wrap=False)
-        for f in found:
+        for f, w in zip(found, words, strict=True):
             c = by_header.get(f.column or "")
             if c is not None and (r, c) not in notes:
-                notes[(r, c)] = f"{NOTE_PREFIX}{f.message} {f.fix}".strip()
+                notes[(r, c)] = w            # the backend writes NOTE_PREFIX before it
     if t.rows:
         first = min(t.columns.values())
         patch.highlights = [

@@ -146,7 +146,8 @@ def _patch(patch: SheetPatch, meta: SheetMeta, ids: dict[str, int]) -> list[Requ
     # Notes on operator cells: ours from the last sync go unless the plan lists them again.
     stale = {rc for rc, text in meta.notes.items() if text.startswith(NOTE_PREFIX)}
     touched = (stale | set(patch.notes)) - set(patch.cells)
-    notes = {rc: ({"note": patch.notes[rc]} if patch.notes.get(rc) else {}) for rc in touched}
+    notes = {rc: ({"note": NOTE_PREFIX + patch.notes[rc]} if patch.notes.get(rc) else {})
+             for rc in touched}
     out += _runs(sid, notes, "note")
     for rc in touched:
         meta.notes.pop(rc, None)
@@ -154,7 +155,7 @@ def _patch(patch: SheetPatch, meta: SheetMeta, ids: dict[str, int]) -> list[Requ
         meta.notes.pop(rc, None)
         if cell.note:
             meta.notes[rc] = cell.note
-    meta.notes.update({rc: text for rc, text in patch.notes.items() if text})
+    meta.notes.update({rc: NOTE_PREFIX + text for rc, text in patch.notes.items() if text})
     out += _widths(sid, patch.col_widths)
     out += _highlights(patch.highlights, meta)
     return out

@@ -26,15 +26,16 @@ from sheetsync.backends.xlsx.opc import CT, MAIN_NS, REL_NS, RT, local
 from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.sheetxml import SheetXml
 from sheetsync.backends.xlsx.xmltext import plain, text_xml
-from sheetsync.workbook import column_letter
+from sheetsync.workbook import NOTE_PREFIX, column_letter
 
 AUTHOR = "sheetsync"
 # Elements after <legacyDrawing> in CT_Worksheet: it goes before the first of these.
 AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                 "webPublishItems", "tableParts", "extLst")
 NOTES_PER_CHUNK = 2000
-_COMMENT = ('<comment ref="%s%d" authorId="0"><text><r><t xml:space="preserve">%s</t></r>'
-            "</text></comment>")
+# Every note starts with NOTE_PREFIX (plain text: nothing in it to escape).
+_COMMENT = ('<comment ref="%s%d" authorId="0"><text><r><t xml:space="preserve">'
+            + NOTE_PREFIX + "%s</t></r></text></comment>")
 _SHAPE = ('<v:shape id="_x0000_s%d" type="#_x0000_t202" style="position:absolute;'
           "margin-left:59.25pt;margin-top:1.5pt;width:216pt;height:72pt;z-index:1;"
           'visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
