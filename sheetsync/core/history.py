@@ -64,19 +64,21 @@ def week_label(day: dt.date) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
-def _monday(day: dt.date) -> dt.date:
+def monday(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week (a datetime's date's)."""
+    day = day.date() if isinstance(day, dt.datetime) else day
     return day - dt.timedelta(days=day.weekday())
 
 
 def past_weeks(leads: list[Lead], as_of: dt.date, rules: Rules) -> list[PastWeek]:
     """A row per week from the first one whose window holds a lead in, up to the week
     before the as-of week, oldest first (empty when the log has no Date in)."""
-    this_monday = _monday(as_of)
+    this_monday = monday(as_of)
     date_ins = list(map(attrgetter("date_in"), leads))
     firsts = [d for d in set(date_ins) if d is not None and d < this_monday]
     if not firsts:
         return []
-    start = max(_monday(min(firsts)) + dt.timedelta(weeks=1),
+    start = max(monday(min(firsts)) + dt.timedelta(weeks=1),
                 this_monday - dt.timedelta(weeks=MAX_WEEKS))
     count = (this_monday - start).days // 7          # as-of weeks to fill
     ww = rules.window_weeks
@@ -121,9 +123,9 @@ def past_weeks(leads: list[Lead], as_of: dt.date, rules: Rules) -> list[PastWeek
         n_in, n_dec, n_closed = sum(came[span]), sum(decided[span]), sum(closed[span])
         sizes = [v for week in deals[span] for v in week]
         days = [v for week in cycles[span] for v in week]
-        monday = start + dt.timedelta(weeks=a)
+        week_start = start + dt.timedelta(weeks=a)
         out.append(PastWeek(
-            week=week_label(monday), as_of=monday,
+            week=week_label(week_start), as_of=week_start,
             leads_per_week=Counter(n_in / ww, n_in),
             qualified_rate=Counter(sum(pursued[span]) / n_dec if n_dec else None, n_dec),
             conversion_rate=Counter(sum(won[span]) / n_closed if n_closed else None, n_closed),

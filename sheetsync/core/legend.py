@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sheetsync.core import catalogue
 from sheetsync.core.tables import Table, is_empty
+from sheetsync.core.text import small
 from sheetsync.workbook import CellWrite, Grid, Highlight, Tone
 
 # A highlight tone (None: no colour) -> the catalogue entry naming its colour.
@@ -85,15 +86,10 @@ def blocks_legend_lines() -> list[tuple[str, str | None]]:
     with what to do, all in the catalogue's words."""
     lines: list[tuple[str, str | None]] = [
         (f"{catalogue.say('status-block-leak', problems=catalogue.say(i))} — "
-         f"{_lower(catalogue.entry(i).fix)}", "leak") for i in BLOCK_PROBLEMS]
-    lines.append((f"{catalogue.say('status-ok')} — {_lower(catalogue.entry('status-ok').fix)}",
+         f"{small(catalogue.entry(i).fix)}", "leak") for i in BLOCK_PROBLEMS]
+    lines.append((f"{catalogue.say('status-ok')} — {small(catalogue.entry('status-ok').fix)}",
                   None))
     return lines
-
-
-def _lower(sentence: str) -> str:
-    """A sentence going on after a dash: its first letter small."""
-    return sentence[:1].lower() + sentence[1:]
 
 
 def blocks_legend(table: Table, grid: Grid | None, block_rows: list[int],

@@ -17,7 +17,7 @@ from sheetsync.core.catalogue import plural, say
 from sheetsync.core.diagnosis import best_source, shown, worst_source
 from sheetsync.core.result import Leak, Metric, Metrics, PipelineRow
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import money, number, pct
+from sheetsync.core.text import capital, money, number, pct
 
 BELOW = "below-target"
 INPUT_1, INPUT_2 = "Input source #1", "Input source #2"
@@ -132,7 +132,7 @@ def choose(leaks: list[Leak], rows: list[PipelineRow], found: Blame | None, shee
         if row is not None:
             out.append(Leak(sheet=sheet, row=row.row, stage=row.stage, label=row.label,
                             kind=BELOW, text=row.answer,
-                            why=found.problem[:1].upper() + found.problem[1:] + "."))
+                            why=capital(found.problem) + "."))
             out.sort(key=lambda x: (order.get(x.stage, len(order)), x.row))
     candidates = [x for x in out if x.stage in order]
     if not candidates:

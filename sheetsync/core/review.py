@@ -15,7 +15,7 @@ from sheetsync.core.coaching import owner_gaps
 from sheetsync.core.leads import Lead
 from sheetsync.core.result import Leak, Metrics, Review, VariantReplies, Window
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import day
+from sheetsync.core.text import capital, day
 
 _CHANGE = {
     "Input source #1": "name your main input source and count what it brings each week",
@@ -107,7 +107,7 @@ def _one_change(fix: Leak | None, diagnosis: str) -> str:
     if fix is not None and fix.kind == "below-target" and fix.stage.startswith("Input source"):
         return say("change-input-below-target", stage=fix.stage, answer=fix.text)
     if fix is not None and fix.stage in _CHANGE:
-        return f"{_CHANGE[fix.stage][:1].upper()}{_CHANGE[fix.stage][1:]} ({fix.stage})."
+        return f"{capital(_CHANGE[fix.stage])} ({fix.stage})."
     if fix is not None:
         return f"Start measuring {fix.stage.lower()} from the lead log."
     return diagnosis

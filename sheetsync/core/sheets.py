@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sheetsync.core.catalogue import LEVEL_WORDS, say
 from sheetsync.core.charts import history_charts
 from sheetsync.core.coaching import coaching_lines, likely_range
-from sheetsync.core.history import UNITS, Counter, PastWeek, past_weeks
+from sheetsync.core.history import UNITS, Counter, PastWeek, monday, past_weeks
 from sheetsync.core.printfit import fit_columns
 from sheetsync.core.result import CheckResult, LeadRef, Metric
 from sheetsync.core.rules_file import HISTORY
@@ -223,7 +223,7 @@ def history_sheet(result: CheckResult, old: list[list[Value]] | None,
     week's by the Monday of its As of date (else of its label, an older sync's
     "2026-W44" too), and is labelled in words: "Week of 26 Oct 2026".
     """
-    this_week = _monday(result.as_of)
+    this_week = monday(result.as_of)
     money = unit_format("money", result.currency)       # every row's money in one currency
     formats = [money if f == "money" else f for f in _HISTORY_FMT]
     m = result.metrics
@@ -259,11 +259,6 @@ def week_of(monday: dt.date) -> str:
     return say("week-of", start=day(monday))
 
 
-def _monday(d: dt.date) -> dt.date:
-    d = d.date() if isinstance(d, dt.datetime) else d
-    return d - dt.timedelta(days=d.weekday())
-
-
 ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
@@ -271,7 +266,7 @@ def history_week(cells: Sequence[Value]) -> dt.date | None:
     """The Monday of a History row's week: of its As of date, else of its label ("Week of
     26 Oct 2026", or "2026-W44" as a sync before labels were words wrote it)."""
     if len(cells) > 1 and isinstance(cells[1], dt.date):
-        return _monday(cells[1])
+        return monday(cells[1])
     label = str(cells[0]).strip() if cells and cells[0] is not None else ""
     if (iso := ISO_WEEK.fullmatch(label)) is not None and 1 <= int(iso[2]) <= 53:
         try:
@@ -280,7 +275,7 @@ def history_week(cells: Sequence[Value]) -> dt.date | None:
             return None
     prefix = say("week-of", start="")
     try:
-        return _monday(dt.datetime.strptime(label.removeprefix(prefix), "%d %b %Y").date())
+        return monday(dt.datetime.strptime(label.removeprefix(prefix), "%d %b %Y").date())
     except ValueError:
         return None
 
@@ -290,7 +285,7 @@ def _history_order(row: Row) -> tuple[dt.date, str]:
     label = str(row[0].value) if row and row[0] is not None else ""
     as_of = row[1].value if len(row) > 1 and row[1] is not None else None
     when = as_of if isinstance(as_of, dt.date) else history_week([label])
-    return (_monday(when) if when else dt.date.min, label)
+    return (monday(when) if when else dt.date.min, label)
 
 
 def _past_row(p: PastWeek, currency: str = "") -> Row:

@@ -26,6 +26,16 @@ def day(d: dt.date) -> str:
 _CURRENCY: ContextVar[str] = ContextVar("sheetsync_currency", default="")
 
 
+def capital(text: str) -> str:
+    """`text` with its first letter a capital: a clause that starts a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def small(text: str) -> str:
+    """`text` with its first letter small: a sentence going on after a dash or a colon."""
+    return text[:1].lower() + text[1:]
+
+
 @contextmanager
 def currency(symbol: str) -> Iterator[None]:
     """Money is said with `symbol` ("$", "€", "£" or "") inside this block.

@@ -15,7 +15,7 @@ from sheetsync.core.priority import target
 from sheetsync.core.result import BlockRow, Finding, Leak, Metric, Metrics, PipelineRow, found
 from sheetsync.core.rules import Rules, Stage
 from sheetsync.core.tables import Table, alias_index
-from sheetsync.core.text import count, describe_metric
+from sheetsync.core.text import count, describe_metric, small
 
 _WORDS = {                       # what the operator's words say, by leak kind
     "blank": "why-blank",
@@ -26,7 +26,7 @@ _WORDS = {                       # what the operator's words say, by leak kind
 
 
 def _words_why(kind: str, stage: Stage, answer_header: str) -> str:
-    return say(_WORDS[kind], guide=stage.guide[:1].lower() + stage.guide[1:],
+    return say(_WORDS[kind], guide=small(stage.guide),
                column=answer_header)
 
 
