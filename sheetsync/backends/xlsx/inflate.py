@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from sheetsync.backends.xlsx.fastzlib import zlib as fast
@@ -28,6 +28,18 @@ _READ = 1 << 20                              # compressed bytes read at a time
 def fast_path(info: zipfile.ZipInfo) -> bool:
     """Whether `info` is a member `inflate` reads: deflated and not encrypted."""
     return info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1
+
+
+def pieces(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk: int
+           ) -> Generator[bytes, None, None]:
+    """Member `info`'s inflated bytes, at most `chunk` at a time: `inflate` for a plain
+    deflated member, zipfile for any other (both check size and CRC at the end)."""
+    if fast_path(info) and zf.filename is not None:
+        yield from inflate(zf.filename, info, chunk)
+        return
+    with zf.open(info) as fh:
+        while piece := fh.read(chunk):
+            yield piece
 
 
 def inflate(path: Path | str, info: zipfile.ZipInfo, chunk: int) -> Iterator[bytes]:

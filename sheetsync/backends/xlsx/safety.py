@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from sheetsync.backends.xlsx.inflate import fast_path, inflate
+from sheetsync.backends.xlsx.inflate import pieces
 from sheetsync.backends.xlsx.package import workbook_part_name
 from sheetsync.errors import SourceError
 
@@ -81,11 +81,7 @@ def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Itera
     """
     seen = 0
     try:
-        if fast_path(info):
-            pieces: Iterator[bytes] = inflate(path, info, CHUNK)
-        else:
-            pieces = _read(zf, info)
-        for chunk in pieces:
+        for chunk in pieces(zf, info, CHUNK):
             seen += len(chunk)
             if seen > MAX_MEMBER:
                 raise _bomb(path, info.filename, seen)
@@ -94,12 +90,6 @@ def stream_part(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Itera
         raise
     except Exception as exc:        # BadZipFile (bad CRC, lying size), zlib.error...
         raise _damaged(path) from exc
-
-
-def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    with zf.open(info) as part:
-        while chunk := part.read(CHUNK):
-            yield chunk
 
 
 def _damaged(path: Path) -> SourceError:

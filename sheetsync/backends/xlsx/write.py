@@ -15,13 +15,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from sheetsync.atomic import atomic_target, replace_error
 from sheetsync.backends.xlsx.charts import place_charts
 from sheetsync.backends.xlsx.deflate import Deflater, Streamed
 from sheetsync.backends.xlsx.furniture import cf_xml, column_widths
-from sheetsync.backends.xlsx.inflate import fast_path, inflate
+from sheetsync.backends.xlsx.inflate import pieces
 from sheetsync.backends.xlsx.notes import SheetNotes, plan_notes
 from sheetsync.backends.xlsx.package import Package, stamp_of
 from sheetsync.backends.xlsx.render import GeneratedXml, render
@@ -137,11 +136,7 @@ class Inflated:
     def __init__(self, deflater: Deflater, zf: zipfile.ZipFile, name: str,
                  chunk: int = 4 << 20):
         self._deflater = deflater
-        info = zf.getinfo(name)
-        if fast_path(info) and zf.filename is not None:
-            self._pieces: Iterator[bytes] = inflate(zf.filename, info, chunk)
-        else:
-            self._pieces = _chunks_of(zf.open(name), chunk)
+        self._pieces = pieces(zf, zf.getinfo(name), chunk)
         self._next = deflater.submit(next, self._pieces, b"")
 
     def __iter__(self) -> Iterator[bytes]:
@@ -152,15 +147,7 @@ class Inflated:
         finally:
             self._next.cancel()
             if self._next.done() or self._next.cancelled():
-                close = getattr(self._pieces, "close", None)
-                if close is not None:
-                    close()
-
-
-def _chunks_of(fh: IO[bytes], chunk: int) -> Iterator[bytes]:
-    with fh:
-        while piece := fh.read(chunk):
-            yield piece
+                self._pieces.close()
 
 
 class _Parts:
