@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sheetsync.core import text
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.result import Breakdown, Leak, Metric, Metrics
 from sheetsync.core.rules import Rules
-from sheetsync.core.text import money, number, pct, rounded
+from sheetsync.core.text import money, number, pct
 
 _LEAK_ADVICE = {
     "blank": "is blank",
@@ -33,14 +34,10 @@ _LEAK_ADVICE = {
 
 
 def shown(value: float, unit: str) -> float:
-    """`value` rounded the way the operator sees it (text.py, half up): rates to a whole
-    percent (a tenth under 10%), money and days to the unit, counts to a tenth."""
-    if unit == "rate":
-        v = rounded(value * 100, 1)
-        return float(v if 0 < v < 10 else rounded(value * 100)) / 100
-    if unit in ("money", "days"):
-        return float(rounded(value))
-    return float(rounded(value, 1))
+    """`value` as the operator sees it (text.shown), a rate back as a fraction: the
+    number a comparison with a target is made on."""
+    v = float(text.shown(value, unit))
+    return v / 100 if unit == "rate" else v
 
 
 def _usable(m: Metric, rules: Rules) -> bool:

@@ -65,33 +65,44 @@ def replied(status: str | None) -> str:
     return _REPLIED.get(status or "", f"replied {status}")
 
 
+def shown(x: float, unit: str) -> Decimal:
+    """`x` rounded as the operator sees it, half up (the one rounding of every surface):
+    a rate as a percent, whole or a tenth under 10%; money and days to the unit;
+    anything else to a tenth."""
+    if unit == "rate":
+        tenth = rounded(x * 100, 1)
+        return tenth if 0 < tenth < 10 else rounded(x * 100)
+    if unit in ("money", "days"):
+        return rounded(x)
+    return rounded(x, 1)
+
+
 def pct(x: float | None) -> str:
     """0.345 -> '35%'; one decimal under 10% ('6.5%'); the sheet's percent format agrees."""
     if x is None:
         return "—"
-    v = x * 100
-    return f"{rounded(v, 1)}%" if 0 < rounded(v, 1) < 10 else f"{rounded(v)}%"
+    return f"{shown(x, 'rate')}%"
 
 
 def money(x: float | None) -> str:
     """8800 -> '$8,800' in a workbook whose prices are written in dollars."""
     if x is None:
         return "—"
-    return f"{_CURRENCY.get()}{rounded(x):,}"
+    return f"{_CURRENCY.get()}{shown(x, 'money'):,}"
 
 
 def days(x: float | None) -> str:
     """Whole days, as the sheet's days format shows them: '31 days'."""
     if x is None:
         return "—"
-    return plural(int(rounded(x)), "day")
+    return plural(int(shown(x, "days")), "day")
 
 
 def number(x: float | None) -> str:
     """One decimal, as the sheet shows it: 16.75 -> '16.8', 2 -> '2.0'."""
     if x is None:
         return "—"
-    return f"{rounded(x, 1)}"
+    return f"{shown(x, 'number')}"
 
 
 def count(n: int, noun: str, nouns: str | None = None) -> str:
