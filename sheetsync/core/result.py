@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from string import Formatter
 from typing import Literal
 
@@ -245,24 +245,48 @@ def found(id: str, *, sheet: str, row: int | None = None,  # noqa: A002 - a cata
     fields too.  A fix never names the lead, so the same fix said for 27,000 overdue
     leads is one string, not 27,000 copies of it.
     """
-    e = catalogue.CATALOGUE[id]
-    fields.update(sheet=sheet, row=row, column=column)
-    try:
-        fix = _fix(id, tuple([fields[name] for name in _fix_fields(id)]))
-    except TypeError:                       # an unhashable field value: say it afresh
-        fix = e.fix.format_map(fields)
-    return Finding(sheet, row, column, id, e.text.format_map(fields), fix,
-                   catalogue.SEVERITY[e.level])
+    return found_in(id, sheet, row, column, fields)
 
 
-@cache
-def _fix_fields(id: str) -> tuple[str, ...]:  # noqa: A002
-    """The fields entry `id`'s fix names."""
-    return tuple(sorted({name for _, name, _, _ in Formatter().parse(catalogue.CATALOGUE[id].fix)
-                         if name}))
+def found_in(id: str, sheet: str, row: int | None, column: str | None,  # noqa: A002
+             fields: dict[str, object]) -> Finding:
+    """`found` for a caller that has the template fields in a dict of its own already
+    (the dict gets `sheet`, `row` and `column` added; it is not copied)."""
+    s = _SAYINGS[id]
+    fields["sheet"] = sheet
+    fields["row"] = row
+    fields["column"] = column
+    if not s.fix_fields:
+        fix = s.fix
+    else:
+        try:
+            fix = _fix(id, tuple(map(fields.__getitem__, s.fix_fields)))
+        except TypeError:                   # an unhashable field value: say it afresh
+            fix = s.fix.format_map(fields)
+    return Finding(sheet, row, column, id, s.text.format_map(fields), fix, s.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class _Saying:
+    """A catalogue entry made ready to be said many times: the fields its fix names
+    (in a fixed order, for `_fix`'s cache) and its severity, each worked out once."""
+
+    text: str
+    fix: str
+    fix_fields: tuple[str, ...]
+    severity: Literal["error", "warning", "info"]
+
+    @classmethod
+    def of(cls, e: catalogue.Entry) -> _Saying:
+        names = sorted({name for _, name, _, _ in Formatter().parse(e.fix) if name})
+        return cls(e.text, e.fix, tuple(names), catalogue.SEVERITY[e.level])
+
+
+_SAYINGS = {key: _Saying.of(e) for key, e in catalogue.CATALOGUE.items()}
 
 
 @lru_cache(maxsize=4096)
 def _fix(id: str, values: tuple[object, ...]) -> str:  # noqa: A002
-    """Entry `id`'s fix with its fields (in `_fix_fields` order) filled."""
-    return catalogue.CATALOGUE[id].fix.format_map(dict(zip(_fix_fields(id), values, strict=True)))
+    """Entry `id`'s fix with its fields (in `_Saying.fix_fields` order) filled."""
+    s = _SAYINGS[id]
+    return s.fix.format_map(dict(zip(s.fix_fields, values, strict=True)))

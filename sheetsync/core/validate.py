@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
+from itertools import repeat
 from operator import attrgetter
 
 from sheetsync.core.catalogue import plural
 from sheetsync.core.leads import Lead
-from sheetsync.core.result import Finding, found
+from sheetsync.core.result import Finding, found_in
 from sheetsync.core.rules import Rules
 from sheetsync.core.text import day, money, replied
 
@@ -34,21 +35,18 @@ class _Ctx:
         words = [re.escape(k.casefold()) for k in rules.sensitive_keywords if k]
         self.sensitive = re.compile("|".join(words)) if words else None   # any, anywhere
         self.out: list[Finding] = []
-        self.research = _missing_of(rules.handoff_fields("research"))
-        self.qualification = _missing_of(rules.handoff_fields("qualification"))
-        self.outreach = _missing_of(rules.handoff_fields("outreach"))
-        self.crm = _missing_of(rules.handoff_fields("crm"))
+        self.research = _Needs(rules.handoff_fields("research"))
+        self.qualification = _Needs(rules.handoff_fields("qualification"))
+        self.outreach = _Needs(rules.handoff_fields("outreach"))
+        self.crm = _Needs(rules.handoff_fields("crm"))
 
     def header(self, key: str) -> str:
         return self.headers.get(key, key)
 
     def finding(self, lead: Lead, key: str, rule: str, **fields: object) -> None:
         """Note the finding `rule` on `lead`'s cell of `key`."""
-        header = self.header(key)
-        self.out.append(found(
-            rule, sheet=self.sheet, row=lead.row, column=header, lead=lead.name(),
-            **fields,
-        ))
+        fields["lead"] = lead.name()
+        self.out.append(found_in(rule, self.sheet, lead.row, self.headers.get(key, key), fields))
 
 
 # The handoffs' fields come from the rules; each default field has its own stable id,
@@ -71,73 +69,87 @@ def is_open(lead: Lead, rules: Rules) -> bool:
 def validate(
     leads: list[Lead], sheet: str, headers: dict[str, str], rules: Rules, as_of: dt.date
 ) -> list[Finding]:
-    """Every handoff and qualification finding for the lead log, in row order."""
+    """Every handoff and qualification finding for the lead log.
+
+    One pass per handoff over the leads it applies to (picked out in C), each in row
+    order: sorted by row with a stable sort, a row's findings come handoff by handoff.
+    """
     ctx = _Ctx(sheet, headers, rules, as_of)
-    for lead in leads:          # each handoff returns at once where it does not apply
-        _research(lead, ctx)
-        _qualification(lead, ctx)
-        _outreach(lead, ctx)
-        _follow_up(lead, ctx)
-        _crm(lead, ctx)
+    decided = list(filter(attrgetter("decision"), leads))
+    sent = list(filter(attrgetter("sent_date"), leads))
+    _research(decided, ctx)
+    _qualification(decided, ctx)
+    _outreach(sent, ctx)
+    _follow_up(leads, sent, ctx)
+    _crm(leads, ctx)
     return ctx.out
 
 
-def _missing_of(keys: list[str]) -> Callable[[Lead], list[str]]:
-    """A function giving the `keys` a lead leaves empty, in order.
+class _Needs:
+    """The fields one handoff requires, and which of them a lead leaves empty.
 
     Text is stripped when parsed, so "" (and None) is what "missing" looks like.  The
-    usual answer, nothing missing, costs one C-level fetch of all the fields.
+    usual answer, nothing missing, is worked out for all leads in one C-level pass.
     """
-    if not keys:
-        return lambda lead: []
-    fetch = attrgetter(*keys)
-    if len(keys) == 1:
-        only = keys[0]
-        return lambda lead: [] if fetch(lead) else [only]
 
-    def missing(lead: Lead) -> list[str]:
-        got = fetch(lead)
-        return [] if all(got) else [k for k, v in zip(keys, got, strict=True) if not v]
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        self._fetch = attrgetter(*keys) if keys else None
 
-    return missing
+    def complete(self, leads: list[Lead]) -> Iterable[bool]:
+        """Whether each lead, in order, has every field."""
+        if self._fetch is None:
+            return repeat(True, len(leads))
+        got = map(self._fetch, leads)
+        return map(all, got) if len(self.keys) > 1 else map(bool, got)
+
+    def missing(self, lead: Lead) -> list[str]:
+        """The fields `lead` leaves empty, in order."""
+        return [k for k in self.keys if not getattr(lead, k)]
 
 
-def _research(lead: Lead, ctx: _Ctx) -> None:
+def _research(decided: list[Lead], ctx: _Ctx) -> None:
     """Research → qualification: research complete before a Decision."""
-    if lead.decision is None:
-        return
-    missing = ctx.research(lead)
-    if missing:
-        names = ", ".join(ctx.header(k) for k in missing)
-        ctx.finding(lead, missing[0], "research-incomplete", names=names)
+    research = ctx.research
+    for lead, complete in zip(decided, research.complete(decided), strict=True):
+        if not complete:
+            missing = research.missing(lead)
+            names = ", ".join(ctx.header(k) for k in missing)
+            ctx.finding(lead, missing[0], "research-incomplete", names=names)
 
 
-def _qualification(lead: Lead, ctx: _Ctx) -> None:
+def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
     """Qualification → outreach: a Decision needs a reason and evidence; pursue meets criteria."""
-    if lead.decision is None:
-        return
-    for key in ctx.qualification(lead):
-        ctx.finding(lead, key, _DECISION_NEEDS.get(key, "decision-needs-field"),
-                    decision=lead.decision, example=_WHY_EXAMPLE.get(lead.decision, ""))
-    if lead.decision != "pursue":
-        return
     r = ctx.rules
-    if lead.budget is not None and lead.budget < r.budget_min:
-        ctx.finding(lead, "budget", "below-budget-minimum",
-                    budget=money(lead.budget), minimum=money(r.budget_min))
-    if r.decision_maker_required and lead.decision_maker is False:
-        ctx.finding(lead, "decision_maker", "no-decision-maker")
-    if lead.timeline is not None and lead.timeline > r.max_timeline_days:
-        ctx.finding(lead, "timeline", "timeline-too-long",
-                    timeline=f"{lead.timeline:.0f}", maximum=f"{r.max_timeline_days:.0f}")
-    if lead.problem_fit is False or (
-        lead.problem_fit is None
-        and lead.probable_problem
-        and ctx.keywords
-        and not any(k in lead.probable_problem.casefold() for k in ctx.keywords)
-    ):
-        ctx.finding(lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
-                    "problem-not-fit")
+    needs = ctx.qualification
+    keywords = ctx.keywords
+    fits: dict[str, bool] = {}           # a log repeats its problems: each looked at once
+    for lead, complete in zip(decided, needs.complete(decided), strict=True):
+        if not complete:
+            for key in needs.missing(lead):
+                ctx.finding(lead, key, _DECISION_NEEDS.get(key, "decision-needs-field"),
+                            decision=lead.decision,
+                            example=_WHY_EXAMPLE.get(lead.decision or "", ""))
+        if lead.decision != "pursue":
+            continue
+        if lead.budget is not None and lead.budget < r.budget_min:
+            ctx.finding(lead, "budget", "below-budget-minimum",
+                        budget=money(lead.budget), minimum=money(r.budget_min))
+        if r.decision_maker_required and lead.decision_maker is False:
+            ctx.finding(lead, "decision_maker", "no-decision-maker")
+        if lead.timeline is not None and lead.timeline > r.max_timeline_days:
+            ctx.finding(lead, "timeline", "timeline-too-long",
+                        timeline=f"{lead.timeline:.0f}", maximum=f"{r.max_timeline_days:.0f}")
+        problem = lead.probable_problem
+        if lead.problem_fit is None and problem and keywords:
+            fit = fits.get(problem)
+            if fit is None:
+                fit = fits[problem] = any(k in problem.casefold() for k in keywords)
+        else:
+            fit = True
+        if lead.problem_fit is False or not fit:
+            ctx.finding(lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
+                        "problem-not-fit")
 
 
 def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
@@ -151,59 +163,69 @@ def _sensitive(lead: Lead, ctx: _Ctx) -> bool:
     return ctx.sensitive.search(text) is not None
 
 
-def _outreach(lead: Lead, ctx: _Ctx) -> None:
+def _outreach(sent: list[Lead], ctx: _Ctx) -> None:
     """Outreach only for pursue leads with evidence; high-value or sensitive need approval."""
-    if lead.sent_date is None:
-        return
-    if lead.decision != "pursue":
-        # A follow-up is for pursued leads; a past message cannot be unsent, so what can
-        # be fixed is the touch still scheduled (clearing it never asks for another).
-        if lead.next_touch_date is not None and lead.reply_status not in ctx.stop:
-            ctx.finding(lead, "next_touch_date", "outreach-not-pursued",
-                        decision=lead.decision or "undecided")
-    elif not lead.has("evidence"):
-        ctx.finding(lead, "evidence", "outreach-without-evidence")
-    if not lead.has("approved_by") and _sensitive(lead, ctx):
-        ctx.finding(lead, "approved_by", "outreach-needs-approval")
+    for lead in sent:
+        if lead.decision != "pursue":
+            # A follow-up is for pursued leads; a past message cannot be unsent, so what
+            # can be fixed is the touch still scheduled (clearing it never asks for another).
+            if lead.next_touch_date is not None and lead.reply_status not in ctx.stop:
+                ctx.finding(lead, "next_touch_date", "outreach-not-pursued",
+                            decision=lead.decision or "undecided")
+        elif not lead.evidence:
+            ctx.finding(lead, "evidence", "outreach-without-evidence")
+        if not lead.approved_by and _sensitive(lead, ctx):
+            ctx.finding(lead, "approved_by", "outreach-needs-approval")
 
 
-def _follow_up(lead: Lead, ctx: _Ctx) -> None:
+def _follow_up(leads: list[Lead], sent: list[Lead], ctx: _Ctx) -> None:
     """Outreach → follow-up: a next touch and a stop condition; no touch after a stop reply."""
-    stopped = lead.reply_status in ctx.stop
-    done = lead.touches is not None and 0 < ctx.rules.max_touches <= lead.touches
-    if stopped and lead.next_touch_date is not None:
-        ctx.finding(lead, "next_touch_date", "touch-after-stop-reply",
-                    reply=replied(lead.reply_status))
-    if (lead.sent_date is None or stopped or done or lead.stage in ctx.closed
-            or lead.decision != "pursue"):
-        return
+    stop = ctx.stop
+    for lead in leads:
+        if lead.next_touch_date is not None and lead.reply_status in stop:
+            ctx.finding(lead, "next_touch_date", "touch-after-stop-reply",
+                        reply=replied(lead.reply_status))
+    most, closed, window = ctx.rules.max_touches, ctx.closed, ctx.rules.follow_up_window_days
     soon = day(ctx.as_of + dt.timedelta(days=2))
-    for key in ctx.outreach(lead):
-        ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"), example=soon)
-    window = ctx.rules.follow_up_window_days
-    if lead.next_touch_date is not None and (lead.next_touch_date - lead.sent_date).days > window:
-        ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window,
-                    latest=day(lead.sent_date + dt.timedelta(days=window)))
+    needs = ctx.outreach
+    for lead, complete in zip(sent, needs.complete(sent), strict=True):
+        if (lead.decision != "pursue" or lead.reply_status in stop or lead.stage in closed
+                or (lead.touches is not None and 0 < most <= lead.touches)):
+            continue
+        if not complete:
+            for key in needs.missing(lead):
+                ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"),
+                            example=soon)
+        nxt = lead.next_touch_date
+        if nxt is not None and (nxt - lead.sent_date).days > window:   # type: ignore[operator]
+            ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window,
+                        latest=day(lead.sent_date + dt.timedelta(days=window)))  # type: ignore[operator]
 
 
-def _crm(lead: Lead, ctx: _Ctx) -> None:
+def _crm(leads: list[Lead], ctx: _Ctx) -> None:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
-    if lead.stage in ctx.closed and lead.closed_date is None:
-        ctx.finding(lead, "closed_date", "closed-without-date", stage=lead.stage,
-                    example=day(ctx.as_of))
-    if lead.stage == "won" and lead.deal_size is None:
-        ctx.finding(lead, "deal_size", "won-without-deal-size",
-                    example=money(lead.budget if lead.budget else 8000))
-    # An open deal's close date is the date it is expected to close (a CRM's CloseDate).
-    if (lead.closed_date and lead.date_in and lead.closed_date < lead.date_in
-            and lead.stage in ctx.closed):
-        ctx.finding(lead, "closed_date", "closed-before-date-in")
-    if not is_open(lead, ctx.rules):
-        return
-    for key in ctx.crm(lead):
-        ctx.finding(lead, key, _OPEN_NEEDS.get(key, "open-lead-needs-field"),
-                    example=day(ctx.as_of + dt.timedelta(days=7)))
-    if lead.next_action_date is not None and lead.next_action_date < ctx.as_of:
-        late = (ctx.as_of - lead.next_action_date).days
-        ctx.finding(lead, "next_action_date", "next-action-overdue",
-                    late=plural(late, "day"), action=lead.next_action or "no next action")
+    closed, as_of, needs = ctx.closed, ctx.as_of, ctx.crm
+    today, week = day(as_of), day(as_of + dt.timedelta(days=7))
+    for lead, complete in zip(leads, needs.complete(leads), strict=True):
+        stage = lead.stage
+        if stage in closed and lead.closed_date is None:
+            ctx.finding(lead, "closed_date", "closed-without-date", stage=stage, example=today)
+        if stage == "won" and lead.deal_size is None:
+            ctx.finding(lead, "deal_size", "won-without-deal-size",
+                        example=money(lead.budget if lead.budget else 8000))
+        # An open deal's close date is the date it is expected to close (a CRM's
+        # CloseDate); only a closed deal's can come before its Date in.
+        if (stage in closed and lead.closed_date and lead.date_in
+                and lead.closed_date < lead.date_in):
+            ctx.finding(lead, "closed_date", "closed-before-date-in")
+        if stage in closed or lead.decision == "skip":
+            continue
+        if not complete:
+            for key in needs.missing(lead):
+                ctx.finding(lead, key, _OPEN_NEEDS.get(key, "open-lead-needs-field"),
+                            example=week)
+        due = lead.next_action_date
+        if due is not None and due < as_of:
+            ctx.finding(lead, "next_action_date", "next-action-overdue",
+                        late=plural((as_of - due).days, "day"),
+                        action=lead.next_action or "no next action")
