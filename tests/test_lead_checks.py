@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 
 import pytest
 from core_helpers import LEAD_HEAD, book, lead, leads_grid
@@ -109,3 +111,59 @@ def test_an_address_typed_in_channel_counts_for_duplicates(rules):
     two = [lead(ID="L1", Lead="Ada", Channel="https://www.linkedin.com/in/ada-ng/"),
            lead(ID="L2", Lead="Ada N.", Company="Other", Channel="linkedin.com/in/Ada-Ng")]
     assert hits(rules, two) == [(3, "duplicate-lead")]
+
+
+def _pairwise_duplicates(rows: list[dict]) -> dict[int, int]:
+    """The duplicate rule said the slow, obvious way: every earlier row compared."""
+    def plain(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    def address(x: dict, column: str, mark: str) -> str:
+        def norm(value: str) -> str:
+            value = value.strip().casefold()
+            if mark == "@":
+                value = value.removeprefix("mailto:")
+                return value if "@" in value and " " not in value else ""
+            for head in ("https://", "http://", "www."):
+                value = value.removeprefix(head)
+            value = value.split("?")[0].split("#")[0].rstrip("/")
+            return value if "/" in value and " " not in value else ""
+
+        channel = x.get("Channel") or ""      # an address typed in Channel counts too
+        return norm(x.get(column) or "") or (norm(channel) if mark in channel else "")
+
+    def same(a: dict, b: dict) -> list[bool]:
+        person = plain(a["Lead"]), plain(a["Company"])
+        mail, url = address(a, "Email", "@"), address(a, "URL", "/")
+        return [all(person) and person == (plain(b["Lead"]), plain(b["Company"])),
+                mail != "" and mail == address(b, "Email", "@"),
+                url != "" and url == address(b, "URL", "/")]
+
+    out: dict[int, int] = {}
+    for i, x in enumerate(rows):
+        for kind in range(3):
+            earlier = [j for j in range(i) if same(x, rows[j])[kind]]
+            if earlier:
+                out[i + 2] = earlier[0] + 2        # sheet rows: the header is row 1
+                break
+    return out
+
+
+def test_duplicates_equal_every_pair_compared_on_a_random_log(rules):
+    rnd = random.Random(16)
+    names = ["Ada Ng", "ada  ng", "ADA NG", "Bo Li", "Bo\tLi", "Cy", "", "Straße", "STRASSE"]
+    companies = ["Acme", "acme ", "Beta Co", "", "beta  co"]
+    emails = ["", "", "ada@acme.com", "ADA@acme.com", "mailto:bo@beta.co", "not an address"]
+    urls = ["", "", "https://www.linkedin.com/in/ada/", "linkedin.com/in/ADA?x=1", "bo/li"]
+    channels = ["email", "LinkedIn", "bo@beta.co", "https://linkedin.com/in/bo-li"]
+    rows = [lead(ID=f"L{i}", Lead=rnd.choice(names), Company=rnd.choice(companies),
+                 Email=rnd.choice(emails), URL=rnd.choice(urls), Channel=rnd.choice(channels))
+            for i in range(120)]
+    head = [*LEAD_HEAD[:-1], "Email", "URL", "Check"]
+    result = run_check(book(leads=[], Leads=leads_grid(rows, head)), rules, AS_OF).result
+    got = {f.row: int(re.search(r"row (\d+)", f.message)[1])
+           for f in result.findings if f.rule == "duplicate-lead"}
+    expected = _pairwise_duplicates([{k: v.strip() if isinstance(v, str) else v
+                                      for k, v in x.items()} for x in rows])
+    assert len(expected) > 20                   # the log has plenty of repeats to find
+    assert got == expected

@@ -34,48 +34,76 @@ def _url(text: str) -> str:
     return t if "/" in t and " " not in t else ""
 
 
-def _person_keys(leads: list[Lead]) -> list[tuple[str, str] | None]:
-    """(person, company) per lead without case or extra spaces; None when either is blank.
-
-    Built with C-level maps (no Python call per lead): this runs on every lead.
-    """
-    def plain(key: str) -> map[str]:
-        return map(" ".join, map(str.split, map(str.casefold, map(attrgetter(key), leads))))
-
-    pairs = zip(plain("lead"), plain("company"), strict=True)
-    return [k if k[0] and k[1] else None for k in pairs]
+_SEP = "\x00"                        # never in a cell (XML 1.0 cannot hold it)
+_SPACES = re.compile(r"\s+")
 
 
-def _address_keys(leads: list[Lead], key: str, norm: Callable[[str], str],
-                  mark: str) -> list[str | None]:
-    """The normalised address of each lead in column `key`, else one typed in Channel."""
-    values = list(map(attrgetter(key), leads))
-    channels = list(map(attrgetter("channel"), leads))
-    if not any(values) and mark not in "\x00".join(channels):
-        return []                                # no addresses in this log at all
-    out: list[str | None] = []
-    for value, channel in zip(values, channels, strict=True):
-        got = (norm(value) if value else "") or (norm(channel) if mark in channel else "")
-        out.append(got or None)
+def _plain(texts: list[str]) -> list[str]:
+    """Each text without case or extra spaces (texts come stripped), in a few C-level
+    passes over the whole column instead of a call per lead: this runs on every lead."""
+    joined = _SEP.join(texts).casefold()
+    # Every whitespace but the space is unprintable: single spaces need no work.
+    if "  " in joined or not joined.replace(_SEP, " ").isprintable():
+        joined = _SPACES.sub(" ", joined)
+    out = joined.split(_SEP)
+    if len(out) != len(texts):          # a separator inside a text after all
+        out = [" ".join(t.casefold().split()) for t in texts]
     return out
 
 
-def _repeats(keys: list[Any]) -> dict[int, int]:
-    """{index: index of the first lead with the same key} for every later repeat."""
-    known = [(k, i) for i, k in enumerate(keys) if k is not None]
-    if len({k for k, _ in known}) == len(known):        # the usual case: nothing repeats
+def _person_keys(leads: list[Lead]) -> list[tuple[str, str]]:
+    """(person, company) per lead without case or extra spaces."""
+    return list(zip(_plain(list(map(attrgetter("lead"), leads))),
+                    _plain(list(map(attrgetter("company"), leads))), strict=True))
+
+
+def _address_keys(column: list[str], channels: list[str], norm: Callable[[str], str],
+                  mark: str) -> list[str]:
+    """The normalised address of each lead in `column` (empty when the log has no such
+    column), else one typed in Channel; "" for none."""
+    if not any(column) and mark not in _SEP.join(channels):
+        return []                                # no addresses in this log at all
+    values = column or [""] * len(channels)
+    return [(norm(value) if value else "") or (norm(channel) if mark in channel else "")
+            for value, channel in zip(values, channels, strict=True)]
+
+
+def _repeats(keys: list[Any], blank: Callable[[Any], bool]) -> dict[int, int]:
+    """{index: index of the first lead with the same key} for every later repeat; a key
+    that `blank` says is empty repeats nothing."""
+    if len(set(keys)) == len(keys):                      # the usual case: one C-level pass
         return {}
-    first = dict(reversed(known))                        # the earliest index wins
-    return {i: first[k] for k, i in known if first[k] != i}
+    first: dict[Any, int] = {}
+    out: dict[int, int] = {}
+    for i, k in enumerate(keys):
+        if not blank(k):
+            j = first.setdefault(k, i)                   # the earliest index wins
+            if j != i:
+                out[i] = j
+    return out
+
+
+def _no_person(key: tuple[str, str]) -> bool:
+    return not (key[0] and key[1])
+
+
+def _no_address(key: str) -> bool:
+    return not key
 
 
 def duplicate_findings(leads: list[Lead], table: Table, rules: Rules) -> list[Finding]:
     """A finding on every row that repeats a lead logged on an earlier row."""
     first_of: dict[int, tuple[str, int]] = {}
-    for kind, keys in (("person", _person_keys(leads)),
-                       ("email", _address_keys(leads, "email", _email, "@")),
-                       ("url", _address_keys(leads, "url", _url, "/"))):
-        for i, j in _repeats(keys).items():
+    channels = list(map(attrgetter("channel"), leads))
+
+    def column(key: str) -> list[str]:
+        return list(map(attrgetter(key), leads)) if key in table.columns else []
+
+    for kind, keys, blank in (
+            ("person", _person_keys(leads), _no_person),
+            ("email", _address_keys(column("email"), channels, _email, "@"), _no_address),
+            ("url", _address_keys(column("url"), channels, _url, "/"), _no_address)):
+        for i, j in _repeats(keys, blank).items():
             first_of.setdefault(i, (kind, j))
     header = table.headers.get("lead") or rules.lead_columns["lead"][0]
     out: list[Finding] = []
