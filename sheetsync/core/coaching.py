@@ -40,10 +40,6 @@ def coaching_window(as_of: dt.date, rules: Rules) -> Window:
     return windows(as_of, max(1, rules.coaching_weeks))[0]
 
 
-def _inside(d: dt.date | None, w: Window) -> bool:
-    return d is not None and w.start <= d <= w.end
-
-
 def owner_gaps(leads: list[Lead], rules: Rules, as_of: dt.date
                ) -> tuple[list[OwnerGap], dict[str, int]]:
     """(each owner's rates against the team median, open leads per owner)."""
@@ -52,20 +48,23 @@ def owner_gaps(leads: list[Lead], rules: Rules, as_of: dt.date
     tries: Counter[tuple[str, str]] = Counter()
     open_leads: Counter[str] = Counter()
     closed = set(rules.closed_stages)
+    start, end = w.start, w.end
     for lead in leads:
         owner = lead.owner
         if not owner:
             continue
-        decision = lead.decision
-        if (decision == "pursue" and lead.stage in ("won", "lost")
-                and _inside(lead.closed_date, w)):
-            tries[owner, "conversion_rate"] += 1
-            hits[owner, "conversion_rate"] += lead.stage == "won"
-        if decision is not None and _inside(lead.date_in, w):
-            tries[owner, "qualified_rate"] += 1
-            hits[owner, "qualified_rate"] += decision == "pursue"
-        if (decision not in ("skip", "nurture") and lead.stage not in closed
-                and lead.stage != "nurture"):
+        decision, stage = lead.decision, lead.stage
+        if decision == "pursue" and stage in ("won", "lost"):
+            closed_on = lead.closed_date
+            if closed_on is not None and start <= closed_on <= end:
+                tries[owner, "conversion_rate"] += 1
+                hits[owner, "conversion_rate"] += stage == "won"
+        if decision is not None:
+            came = lead.date_in
+            if came is not None and start <= came <= end:
+                tries[owner, "qualified_rate"] += 1
+                hits[owner, "qualified_rate"] += decision == "pursue"
+        if decision not in ("skip", "nurture") and stage not in closed and stage != "nurture":
             open_leads[owner] += 1
     gaps: list[OwnerGap] = []
     k = rules.min_sample

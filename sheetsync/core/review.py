@@ -44,28 +44,28 @@ def build_review(
     no_evidence: list[dict[str, object]] = []
     overdue: list[dict[str, object]] = []
     meetings: dict[str, list[dict[str, object]]] = {}
-    when_of: dict[dt.date, dict[str, str]] = {}     # "9 days" and "7 Nov 2026", once a date
+    details: dict[tuple[dt.date, str], str] = {}    # an overdue action said once a date
+    start, end = w.start, w.end
     for lead in leads:
-        is_open = lead.decision != "skip" and lead.stage not in closed_stages
-        if lead.decision is None and is_open:
+        decision, stage = lead.decision, lead.stage
+        is_open = decision != "skip" and stage not in closed_stages
+        if decision is None and is_open:
             missing = [k for k in research if not getattr(lead, k)]
             if missing:
                 routable.append(_ref(lead, "missing " + ", ".join(missing)))
-        if lead.decision == "pursue" and not lead.evidence:
+        if decision == "pursue" and not lead.evidence:
             no_evidence.append(_ref(lead))
         due = lead.next_action_date
         if is_open and due and due < as_of:
-            when = when_of.get(due)
-            if when is None:
-                when = when_of[due] = {"late": plural((as_of - due).days, "day"), "date": day(due)}
-            overdue.append(_ref(lead, say("review-action-overdue", action=lead.next_action,
-                                          **when) if lead.next_action
-                                else say("review-action-overdue-bare", **when)))
-        closed_in = lead.closed_date is not None and w.start <= lead.closed_date <= w.end
-        if lead.stage in ("won", "lost") and closed_in:
-            meetings.setdefault(lead.stage, []).append(_ref(lead))
-        elif lead.stage == "nurture" or lead.decision == "nurture":
-            if lead.date_in is not None and w.start <= lead.date_in <= w.end:
+            detail = details.get((due, lead.next_action))
+            if detail is None:
+                detail = details[due, lead.next_action] = _overdue(lead.next_action, due, as_of)
+            overdue.append(_ref(lead, detail))
+        closed = lead.closed_date
+        if stage in ("won", "lost") and closed is not None and start <= closed <= end:
+            meetings.setdefault(stage, []).append(_ref(lead))
+        elif stage == "nurture" or decision == "nurture":
+            if lead.date_in is not None and start <= lead.date_in <= end:
                 meetings.setdefault("nurture", []).append(_ref(lead))
     gaps, workload = owner_gaps(leads, rules, as_of)
     return Review.model_validate({
@@ -79,6 +79,14 @@ def build_review(
         "coaching_weeks": max(1, rules.coaching_weeks),
         "one_change": _one_change(fix, diagnosis),
     })
+
+
+def _overdue(action: str, due: dt.date, as_of: dt.date) -> str:
+    """An overdue next action as the review says it: 'next action 9 days late (due 7 Nov
+    2026): “follow up”'."""
+    when = {"late": plural((as_of - due).days, "day"), "date": day(due)}
+    return (say("review-action-overdue", action=action, **when) if action
+            else say("review-action-overdue-bare", **when))
 
 
 def _replies(leads: list[Lead], w: Window) -> list[VariantReplies]:
