@@ -179,12 +179,15 @@ def _distinct(column: Sequence[Value]) -> set[Hashable] | None:
     but a parser reads them differently (True is a yes, 1.0 an amount): a column that
     mixes those types is parsed cell by cell.
     """
-    if len(set(map(type, column)) & _NUMERIC) > 1:
-        return None
     try:
-        return set(column)
+        distinct = set(column)
     except TypeError:               # an unhashable value: never from a backend, but safe
         return None
+    # Only a column holding numbers can mix them (the distinct values show whether it
+    # holds any; the whole column, which of them).
+    if set(map(type, distinct)) & _NUMERIC and len(set(map(type, column)) & _NUMERIC) > 1:
+        return None
+    return distinct
 
 
 _UNSET: Any = object()
