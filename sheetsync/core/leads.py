@@ -180,7 +180,7 @@ def _distinct(column: Sequence[Value]) -> set[Hashable] | None:
     mixes those types is parsed cell by cell.
     """
     try:
-        distinct = set(column)
+        distinct: set[Hashable] = set(column)
     except TypeError:               # an unhashable value: never from a backend, but safe
         return None
     # Only a column holding numbers can mix them (the distinct values show whether it

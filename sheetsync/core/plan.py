@@ -8,7 +8,7 @@ the same input gives the same Plan.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from operator import attrgetter
 
 from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
@@ -100,13 +100,39 @@ def said(f: Finding) -> str:
     return f"{f.message} {f.fix}".strip()
 
 
+def _said_all(findings: list[Finding]) -> list[str]:
+    """`said` of each finding, the loop in C (a messy log has tens of thousands)."""
+    return list(map(str.strip, map(" ".join, zip(map(_MESSAGE, findings),
+                                                  map(_FIX, findings), strict=True))))
+
+
+_MESSAGE, _FIX, _ROW, _COLUMN = (attrgetter(a) for a in ("message", "fix", "row", "column"))
+
+
 def check_text(findings: list[Finding], words: list[str]) -> str:
     """A lead row's Check cell: each finding's `words` (`said`), most serious first.
     One finding's cell is its words themselves (the same string as its note)."""
     if len(findings) == 1:
         return words[0]
-    ranked = sorted(zip(findings, words, strict=True), key=lambda fw: _RANK[fw[0].severity])
-    return " • ".join(w for _, w in ranked)
+    ranks = [_RANK[f.severity] for f in findings]
+    if ranks != sorted(ranks):                  # a stable sort: equals keep their order
+        words = [words[i] for i in sorted(range(len(words)), key=ranks.__getitem__)]
+    return " • ".join(words)
+
+
+def _check_texts(findings: list[Finding], words: list[str]) -> dict[int, str]:
+    """Each row's Check cell (`check_text`), worked out column-wise: most rows have one
+    finding, whose words are the cell; only rows with several are ranked."""
+    rows = list(map(_ROW, findings))
+    texts = dict(zip(rows, words, strict=True))
+    if len(texts) < len(rows):                  # some rows have several findings
+        several: dict[int, list[int]] = {}
+        for i, r in enumerate(rows):
+            several.setdefault(r, []).append(i)
+        for r, at in several.items():
+            if len(at) > 1:
+                texts[r] = check_text([findings[i] for i in at], [words[i] for i in at])
+    return texts
 
 
 def leads_patch(checked: Checked) -> SheetPatch | None:
@@ -123,28 +149,27 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
     col = t.owned_column("check", ["check"])
     patch = SheetPatch(sheet=t.sheet, col_widths={col: 70})
     _header(t, "check", checked.rules.lead_columns, col, patch)
-    by_row: dict[int, list[Finding]] = defaultdict(list)
-    for f in checked.result.findings:
-        if f.sheet == t.sheet and f.row is not None and f.severity != "info":
-            by_row[f.row].append(f)
+    sheet = t.sheet
+    mine = [f for f in checked.result.findings
+            if f.sheet == sheet and f.row is not None and f.severity != "info"]
+    words = _said_all(mine)
+    texts = _check_texts(mine, words)
+    # A note on each faulty cell: the first finding on a cell says it (the backend writes
+    # NOTE_PREFIX before it).  Filled from the last finding back, so the first one wins.
     by_header = {h: t.columns[k] for k, h in t.headers.items()}
-    cells, notes = patch.cells, patch.notes
+    cells = list(zip(map(_ROW, mine), map(by_header.get, map(_COLUMN, mine)), strict=True))
+    patch.notes = {rc: w for rc, w in zip(reversed(cells), reversed(words), strict=True)
+                   if rc[1] is not None}
+    writes = patch.cells
     clear = CellWrite(None, wrap=False)         # one for every row that is now fine
     for r, row in t.rows:
         old = row[col - 1] if col <= len(row) else None
-        found = by_row.get(r)
-        if found is None:
+        text = texts.get(r)
+        if text is None:
             if old is not None and old != "":
-                cells[(r, col)] = clear
-            continue
-        words = list(map(said, found))
-        text = check_text(found, words)
-        if old != text and not same_value(old, text):
-            cells[(r, col)] = CellWrite(text, wrap=False)
-        for f, w in zip(found, words, strict=True):
-            c = by_header.get(f.column or "")
-            if c is not None and (r, c) not in notes:
-                notes[(r, c)] = w            # the backend writes NOTE_PREFIX before it
+                writes[(r, col)] = clear
+        elif old is None or (old != text and not same_value(old, text)):
+            writes[(r, col)] = CellWrite(text)
     if t.rows:
         first = min(t.columns.values())
         patch.highlights = [
