@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from sheetsync.core import columns
 from sheetsync.core.catalogue import say
@@ -204,8 +205,13 @@ def _currency_of(raw: RawWorkbook, rules: Rules) -> str:
         cols = [c for c, v in enumerate(cells)
                 if isinstance(v, str) and normalize_header(v) in aliases]
         if cols:
-            texts.update(v for row in grid[r + 1:] for c in cols
-                         if c < len(row) and isinstance(v := row[c], str))
+            rows = grid[r + 1:]
+            for c in cols:
+                try:                    # a backend's rows are as wide as the sheet
+                    seen = set(map(itemgetter(c), rows))
+                except IndexError:      # a ragged grid (a hand-made one)
+                    seen = {row[c] for row in rows if c < len(row)}
+                texts.update(v for v in seen if isinstance(v, str))
             break
     return infer_currency(texts)
 

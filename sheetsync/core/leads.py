@@ -253,7 +253,7 @@ def parse_leads(table: Table | None, rules: Rules, as_of: dt.date | None = None
                                            distinct.get(key, _UNSET))
             findings += [_unreadable(table, key, i, why)
                          for i, why in refused.items()]
-        _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)
+            _COLUMN_CHECKS[_TYPES[key]].validate_python(parsed)   # text is text already
         columns[key] = parsed
     if "open_stage" in table.columns and "stage" in columns:
         findings += _open_stages(table, columns, parsers["stage"], rules)
