@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,39 @@ def test_cli_json_equals_the_library_result(runner, seed_xlsx):
     out = runner.invoke(main, ["check", str(seed_xlsx), "--as-of", AS_OF, "--format", "json"])
     lib = check_source(str(seed_xlsx), as_of=dt.date(2026, 11, 16))
     assert json.loads(out.output) == json.loads(lib.model_dump_json())
+
+
+def _json_through(seed_xlsx: Path, *, terminal: bool) -> bytes:
+    """`check --format json` as a real process prints it into a pipe or a terminal."""
+    argv = [sys.executable, "-m", "sheetsync", "check", str(seed_xlsx), "--as-of", AS_OF,
+            "--format", "json"]
+    if not terminal:
+        return subprocess.run(argv, capture_output=True, timeout=60).stdout
+    import pty
+
+    reader, writer = pty.openpty()
+    proc = subprocess.Popen(argv, stdout=writer, stderr=subprocess.DEVNULL)
+    os.close(writer)
+    out = b""
+    while True:
+        try:
+            piece = os.read(reader, 1 << 16)
+        except OSError:                 # the terminal closed: the process has ended
+            break
+        if not piece:
+            break
+        out += piece
+    proc.wait(timeout=60)
+    os.close(reader)
+    return out.replace(b"\r\n", b"\n")
+
+
+def test_json_is_one_line_for_a_script_and_indented_at_a_terminal(seed_xlsx):
+    piped = _json_through(seed_xlsx, terminal=False)
+    shown = _json_through(seed_xlsx, terminal=True)
+    assert piped.count(b"\n") == 1 and piped.endswith(b"\n")
+    assert shown.startswith(b'{\n  "source": ')
+    assert json.loads(piped) == json.loads(shown)
 
 
 def test_check_text_report(runner, seed_xlsx):
