@@ -126,7 +126,8 @@ def init(path: Path, example: bool, force: bool) -> None:
 @as_of_option
 @credentials_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json prints one object for scripts (indented at a terminal).")
+              show_default=True,
+              help="json prints one object for scripts (indented at a terminal).")
 def check(source: str, rules_path: Path | None, as_of: dt.date | None,
           credentials: str | None, fmt: str) -> None:
     """Check a workbook or Google Sheet without writing anything.

@@ -79,11 +79,15 @@ def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
     latest = as_of - dt.timedelta(days=limit)
     done = {*rules.closed_stages, "nurture"}
     out: list[Finding] = []
+    sheet, most = table.sheet, plural(limit, "day")
+    ages: dict[dt.date, str] = {}               # "120 days", said once a date
     for lead in leads:
         d = lead.date_in
         if d is None or d >= latest or lead.decision != "pursue" or lead.stage in done:
             continue
-        out.append(found("deal-stuck", sheet=table.sheet, row=lead.row, column=header,
-                         lead=lead.name(), age=plural((as_of - d).days, "day"),
-                         limit=plural(limit, "day")))
+        age = ages.get(d)
+        if age is None:
+            age = ages[d] = plural((as_of - d).days, "day")
+        out.append(found("deal-stuck", sheet=sheet, row=lead.row, column=header,
+                         lead=lead.name(), age=age, limit=most))
     return out

@@ -206,6 +206,7 @@ def _crm(leads: list[Lead], ctx: _Ctx) -> None:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
     closed, as_of, needs = ctx.closed, ctx.as_of, ctx.crm
     today, week = day(as_of), day(as_of + dt.timedelta(days=7))
+    lateness: dict[dt.date, str] = {}          # "9 days", said once a due date
     for lead, complete in zip(leads, needs.complete(leads), strict=True):
         stage = lead.stage
         if stage in closed and lead.closed_date is None:
@@ -226,6 +227,8 @@ def _crm(leads: list[Lead], ctx: _Ctx) -> None:
                             example=week)
         due = lead.next_action_date
         if due is not None and due < as_of:
-            ctx.finding(lead, "next_action_date", "next-action-overdue",
-                        late=plural((as_of - due).days, "day"),
+            late = lateness.get(due)
+            if late is None:
+                late = lateness[due] = plural((as_of - due).days, "day")
+            ctx.finding(lead, "next_action_date", "next-action-overdue", late=late,
                         action=lead.next_action or "no next action")
