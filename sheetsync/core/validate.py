@@ -124,6 +124,8 @@ def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
     needs = ctx.qualification
     keywords = ctx.keywords
     fits: dict[str, bool] = {}           # a log repeats its problems: each looked at once
+    amounts: dict[float, str] = {}       # and its budgets: each said once
+    minimum = money(r.budget_min)
     for lead, complete in zip(decided, needs.complete(decided), strict=True):
         if not complete:
             for key in needs.missing(lead):
@@ -132,9 +134,12 @@ def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
                             example=_WHY_EXAMPLE.get(lead.decision or "", ""))
         if lead.decision != "pursue":
             continue
-        if lead.budget is not None and lead.budget < r.budget_min:
-            ctx.finding(lead, "budget", "below-budget-minimum",
-                        budget=money(lead.budget), minimum=money(r.budget_min))
+        budget = lead.budget
+        if budget is not None and budget < r.budget_min:
+            said = amounts.get(budget)
+            if said is None:
+                said = amounts[budget] = money(budget)
+            ctx.finding(lead, "budget", "below-budget-minimum", budget=said, minimum=minimum)
         if r.decision_maker_required and lead.decision_maker is False:
             ctx.finding(lead, "decision_maker", "no-decision-maker")
         if lead.timeline is not None and lead.timeline > r.max_timeline_days:
