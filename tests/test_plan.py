@@ -148,3 +148,19 @@ def test_plain_rows_count_changes_like_one_cellwrite_per_cell():
     raw = RawWorkbook(source="t.xlsx", sheets={"Findings": grid})
     count, _ = describe_changes(Plan(generated=[fast]), raw)
     assert count == describe_changes(Plan(generated=[slow]), raw)[0] == 7
+
+
+def test_check_cells_and_notes_only_on_the_logs_own_rows(rules):
+    from sheetsync.core.plan import leads_patch
+    from sheetsync.core.result import found
+
+    checked = run_check(book(leads=[lead(), lead(ID="L2", Lead="Ben", Evidence="")]),
+                        rules, AS_OF)
+    t = checked.leads_table
+    # a finding said of the header row (as a sheet-level remark might be): not a lead
+    checked.result.findings.insert(0, found("outreach-without-evidence", sheet=t.sheet,
+                                            row=t.header_row, column=t.headers["evidence"],
+                                            lead="Header"))
+    patch = leads_patch(checked)
+    assert {r for r, _ in patch.cells} <= {r for r, _ in t.rows}    # the header kept
+    assert {r for r, _ in patch.notes} == {3}          # Ben's Evidence, and nothing else

@@ -8,7 +8,7 @@ the same input gives the same Plan.
 
 from __future__ import annotations
 
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from sheetsync.core.catalogue import say
 from sheetsync.core.check import Checked
@@ -101,12 +101,12 @@ def said(f: Finding) -> str:
 
 
 def _said_all(findings: list[Finding]) -> list[str]:
-    """`said` of each finding, the loop in C (a messy log has tens of thousands)."""
-    return list(map(str.strip, map(" ".join, zip(map(_MESSAGE, findings),
-                                                  map(_FIX, findings), strict=True))))
+    """`said` of each finding, without a call per finding (a messy log has tens of
+    thousands)."""
+    return [f"{f.message} {f.fix}".strip() for f in findings]
 
 
-_MESSAGE, _FIX, _ROW, _COLUMN = (attrgetter(a) for a in ("message", "fix", "row", "column"))
+_ROW, _COLUMN = attrgetter("row"), attrgetter("column")
 
 
 def check_text(findings: list[Finding], words: list[str]) -> str:
@@ -150,8 +150,9 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
     patch = SheetPatch(sheet=t.sheet, col_widths={col: 70})
     _header(t, "check", checked.rules.lead_columns, col, patch)
     sheet = t.sheet
+    in_table = set(map(itemgetter(0), t.rows))  # Check cells and notes: the log's rows only
     mine = [f for f in checked.result.findings
-            if f.sheet == sheet and f.row is not None and f.severity != "info"]
+            if f.sheet == sheet and f.row in in_table and f.severity != "info"]
     words = _said_all(mine)
     texts = _check_texts(mine, words)
     # A note on each faulty cell: the first finding on a cell says it (the backend writes
@@ -160,15 +161,16 @@ def leads_patch(checked: Checked) -> SheetPatch | None:
     cells = list(zip(map(_ROW, mine), map(by_header.get, map(_COLUMN, mine)), strict=True))
     patch.notes = {rc: w for rc, w in zip(reversed(cells), reversed(words), strict=True)
                    if rc[1] is not None}
+    # What the Check cells hold now (only the filled ones; none on a first sync).
+    held = {r: v for r, row in t.rows if col <= len(row) and (v := row[col - 1]) is not None
+            and v != ""}
     writes = patch.cells
     clear = CellWrite(None, wrap=False)         # one for every row that is now fine
-    for r, row in t.rows:
-        old = row[col - 1] if col <= len(row) else None
-        text = texts.get(r)
-        if text is None:
-            if old is not None and old != "":
-                writes[(r, col)] = clear
-        elif old is None or (old != text and not same_value(old, text)):
+    for r in sorted(held.keys() - texts.keys()):
+        writes[(r, col)] = clear
+    for r, text in texts.items():
+        old = held.get(r)
+        if old is None or (old != text and not same_value(old, text)):
             writes[(r, col)] = CellWrite(text)
     if t.rows:
         first = min(t.columns.values())
