@@ -25,7 +25,7 @@ from sheetsync.backends.xlsx.furniture import insert_after, legacy_drawing_rid
 from sheetsync.backends.xlsx.opc import CT, MAIN_NS, REL_NS, RT, local
 from sheetsync.backends.xlsx.package import Package
 from sheetsync.backends.xlsx.sheetxml import SheetXml
-from sheetsync.backends.xlsx.xmltext import plain, text_xml
+from sheetsync.backends.xlsx.xmltext import all_plain, text_xml
 from sheetsync.workbook import NOTE_PREFIX, column_letter
 
 AUTHOR = "sheetsync"
@@ -84,7 +84,7 @@ class NoteColumns:
         cells = sorted(notes)
         rows, cols = (tuple(zip(*cells, strict=True)) or ((), ()))
         texts = list(map(notes.__getitem__, cells))
-        if not plain("".join(texts)):
+        if not all_plain(texts):
             texts = [text_xml(t) for t in texts]
         return cls(rows, cols, texts)
 

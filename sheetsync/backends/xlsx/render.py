@@ -23,7 +23,7 @@ from itertools import compress
 from sheetsync.backends.xlsx.opc import MAIN_NS, REL_NS
 from sheetsync.backends.xlsx.sheetxml import Cell, col_letters, text_cell
 from sheetsync.backends.xlsx.styles import Styles
-from sheetsync.backends.xlsx.xmltext import attr_xml, plain, text_xml
+from sheetsync.backends.xlsx.xmltext import all_plain, attr_xml, text_xml
 from sheetsync.formats import serial
 from sheetsync.workbook import CellWrite, Format, GeneratedSheet, PlainRows, Row
 
@@ -266,7 +266,7 @@ def _block(table: PlainRows, first_row: int, styles: Styles,
         if kinds <= {str}:
             if "" in column:
                 col = [v or None for v in column]
-            if not plain("".join(filter(None, column))):    # type: ignore[arg-type]
+            if not all_plain(column):                 # type: ignore[arg-type]
                 col = [text_xml(v) if isinstance(v, str) else None for v in col]
             style = styles.xf("text", wrap=j in table.wrap, top=True)
             piece = _TEXT_CELL
@@ -292,8 +292,7 @@ def _block(table: PlainRows, first_row: int, styles: Styles,
     if table.links is not None and transposed:
         locations, shown = table.links, [v if isinstance(v, str) and v else None
                                          for v in transposed[0]]
-        if not plain("".join(filter(None, locations)) + "".join(filter(None, shown)),
-                     in_attr=True):
+        if not (all_plain(locations, in_attr=True) and all_plain(shown, in_attr=True)):
             locations = [attr_xml(x) if x else None for x in locations]
             shown = [attr_xml(x) if x else None for x in shown]
         locations = [x if x and d else None for x, d in zip(locations, shown, strict=True)]

@@ -1,14 +1,16 @@
 """Text as XML element content or attribute value: escaped, and only characters XML 1.0
 can carry (control characters pasted into a cell are dropped, not written).
 
-`plain` answers "does this need any of that?" in a few C-speed scans, so a whole
-column of a generated sheet, joined into one string, is checked at once and the
-usual answer (no) costs nothing per cell.
+`plain` answers "does this need any of that?" in a few C-speed scans, so a column of
+a generated sheet, joined a few thousand texts at a time (`all_plain`), is checked
+at once and the usual answer (no) costs nothing per cell.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import islice
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -58,3 +60,16 @@ def plain(text: str, *, in_attr: bool = False) -> bool:
         return False
     data = text.encode("utf-8", "surrogatepass")
     return len(data.translate(None, _ATTR_CONTROL if in_attr else _CONTROL)) == len(data)
+
+
+PLAIN_BATCH = 4000          # texts joined per check: a column is never copied whole
+
+
+def all_plain(texts: Iterable[str | None], *, in_attr: bool = False) -> bool:
+    """`plain` for every text of `texts` (None and "" skipped), a few thousand at a time:
+    the 77,000 notes of a big sync joined whole were 30 MB, and its UTF-8 twice more."""
+    rest = filter(None, texts)
+    while batch := list(islice(rest, PLAIN_BATCH)):
+        if not plain("".join(batch), in_attr=in_attr):
+            return False
+    return True
