@@ -48,6 +48,13 @@ class _Ctx:
         fields["lead"] = lead.name()
         self.out.append(found_in(rule, self.sheet, lead.row, self.headers.get(key, key), fields))
 
+    def missing(self, lead: Lead, needs: _Needs, ids: dict[str, str], other: str,
+                **fields: object) -> None:
+        """A finding on each field of `needs` that `lead` leaves empty: the field's own
+        id from `ids`, else `other` (a field a rules file adds)."""
+        for key in needs.missing(lead):
+            self.finding(lead, key, ids.get(key, other), **fields)
+
 
 # The handoffs' fields come from the rules; each default field has its own stable id,
 # a field a rules file adds shares its handoff's generic one.
@@ -128,10 +135,8 @@ def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
     minimum = money(r.budget_min)
     for lead, complete in zip(decided, needs.complete(decided), strict=True):
         if not complete:
-            for key in needs.missing(lead):
-                ctx.finding(lead, key, _DECISION_NEEDS.get(key, "decision-needs-field"),
-                            decision=lead.decision,
-                            example=_WHY_EXAMPLE.get(lead.decision or "", ""))
+            ctx.missing(lead, needs, _DECISION_NEEDS, "decision-needs-field",
+                        decision=lead.decision, example=_WHY_EXAMPLE.get(lead.decision or "", ""))
         if lead.decision != "pursue":
             continue
         budget = lead.budget
@@ -198,9 +203,7 @@ def _follow_up(leads: list[Lead], sent: list[Lead], ctx: _Ctx) -> None:
                 or (lead.touches is not None and 0 < most <= lead.touches)):
             continue
         if not complete:
-            for key in needs.missing(lead):
-                ctx.finding(lead, key, _SENT_NEEDS.get(key, "sent-needs-field"),
-                            example=soon)
+            ctx.missing(lead, needs, _SENT_NEEDS, "sent-needs-field", example=soon)
         nxt = lead.next_touch_date
         if nxt is not None and (nxt - lead.sent_date).days > window:   # type: ignore[operator]
             ctx.finding(lead, "next_touch_date", "next-touch-outside-window", window=window,
@@ -227,9 +230,7 @@ def _crm(leads: list[Lead], ctx: _Ctx) -> None:
         if stage in closed or lead.decision == "skip":
             continue
         if not complete:
-            for key in needs.missing(lead):
-                ctx.finding(lead, key, _OPEN_NEEDS.get(key, "open-lead-needs-field"),
-                            example=week)
+            ctx.missing(lead, needs, _OPEN_NEEDS, "open-lead-needs-field", example=week)
         due = lead.next_action_date
         if due is not None and due < as_of:
             late = lateness.get(due)
