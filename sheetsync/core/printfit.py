@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from itertools import repeat
-from operator import add, floordiv, itemgetter
+from operator import itemgetter
 
 from sheetsync.workbook import CellWrite, GeneratedSheet, PlainRows
 
@@ -145,8 +144,10 @@ def _block_heights(entry: PlainRows, cols: list[float]) -> list[float | None] | 
             sizes = list(map(len, column))
         except TypeError:                        # an empty (None) cell among the texts
             sizes = [len(v) if isinstance(v, str) else 0 for v in column]
-        lines = list(map(floordiv, map(add, sizes, repeat(per_line - 1)), repeat(per_line)))
-        per_row = lines if per_row is None else list(map(max, per_row, lines))
+        # lines per length, worked out once per distinct length (a few hundred)
+        needs = {n: (n + per_line - 1) // per_line for n in set(sizes)}
+        lines = map(needs.__getitem__, sizes)
+        per_row = list(lines) if per_row is None else list(map(max, per_row, lines))
     if per_row is None:
         return None
     if max(per_row, default=1) <= 1:
