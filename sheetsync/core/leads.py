@@ -80,11 +80,6 @@ class Lead(NamedTuple):
         """How the lead is named to a person: its name, company or ID, else its row."""
         return self.lead or self.company or self.id or unnamed(self.row)
 
-    def has(self, key: str) -> bool:
-        """True when field `key` holds something (text non-blank, value not None)."""
-        v = getattr(self, key)
-        return bool(v.strip()) if isinstance(v, str) else v is not None
-
 
 _FIELDS = frozenset(Lead._fields) - {"row"}
 _TYPES: dict[str, Any] = get_type_hints(Lead)

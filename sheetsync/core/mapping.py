@@ -119,8 +119,8 @@ def apply_mapping(rules: Rules, grid: Grid, sheet: str) -> tuple[Rules, list[Fin
             stage = values.parse_choice(raw, stages)
         except ValueError:
             out.append(found("mapped-stage-unknown", sheet=sheet, row=r,
-                           label=label, value=text,
-                           stages=", ".join(rules.stage_order)))
+                             label=label, value=text,
+                             stages=", ".join(rules.stage_order)))
             continue
         if stage is not None:
             stage_aliases = add_names(stage_aliases, {stage: [value]})
