@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from functools import cache
 
 from sheetsync.core.catalogue import plural, say
 from sheetsync.core.coaching import owner_gaps
@@ -44,7 +45,7 @@ def build_review(
     no_evidence: list[dict[str, object]] = []
     overdue: list[dict[str, object]] = []
     meetings: dict[str, list[dict[str, object]]] = {}
-    details: dict[tuple[dt.date, str], str] = {}    # an overdue action said once a date
+    detail = cache(lambda due, action: _overdue(action, due, as_of))   # once a date, action
     start, end = w.start, w.end
     for lead in leads:
         decision, stage = lead.decision, lead.stage
@@ -57,10 +58,7 @@ def build_review(
             no_evidence.append(_ref(lead))
         due = lead.next_action_date
         if is_open and due and due < as_of:
-            detail = details.get((due, lead.next_action))
-            if detail is None:
-                detail = details[due, lead.next_action] = _overdue(lead.next_action, due, as_of)
-            overdue.append(_ref(lead, detail))
+            overdue.append(_ref(lead, detail(due, lead.next_action)))
         closed = lead.closed_date
         if stage in ("won", "lost") and closed is not None and start <= closed <= end:
             meetings.setdefault(stage, []).append(_ref(lead))

@@ -12,6 +12,7 @@ One pass over the log; a lead is copied only when one of its dates is cleared.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from operator import attrgetter
 from typing import Any
 
@@ -80,14 +81,11 @@ def stuck_findings(leads: list[Lead], table: Table, rules: Rules, as_of: dt.date
     done = {*rules.closed_stages, "nurture"}
     out: list[Finding] = []
     sheet, most = table.sheet, plural(limit, "day")
-    ages: dict[dt.date, str] = {}               # "120 days", said once a date
+    age = cache(lambda d: plural((as_of - d).days, "day"))     # "120 days", once a date
     for lead in leads:
         d = lead.date_in
         if d is None or d >= latest or lead.decision != "pursue" or lead.stage in done:
             continue
-        age = ages.get(d)
-        if age is None:
-            age = ages[d] = plural((as_of - d).days, "day")
         out.append(found("deal-stuck", sheet=sheet, row=lead.row, column=header,
-                         lead=lead.name(), age=age, limit=most))
+                         lead=lead.name(), age=age(d), limit=most))
     return out

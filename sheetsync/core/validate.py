@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import cache
 from itertools import repeat
 from operator import attrgetter
 
@@ -130,8 +131,9 @@ def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
     r = ctx.rules
     needs = ctx.qualification
     keywords = ctx.keywords
-    fits: dict[str, bool] = {}           # a log repeats its problems: each looked at once
-    amounts: dict[float, str] = {}       # and its budgets: each said once
+    # A log repeats its problems and its budgets: each looked at, or said, once.
+    fits = cache(lambda problem: any(k in problem.casefold() for k in keywords))
+    said = cache(money)
     minimum = money(r.budget_min)
     for lead, complete in zip(decided, needs.complete(decided), strict=True):
         if not complete:
@@ -141,22 +143,15 @@ def _qualification(decided: list[Lead], ctx: _Ctx) -> None:
             continue
         budget = lead.budget
         if budget is not None and budget < r.budget_min:
-            said = amounts.get(budget)
-            if said is None:
-                said = amounts[budget] = money(budget)
-            ctx.finding(lead, "budget", "below-budget-minimum", budget=said, minimum=minimum)
+            ctx.finding(lead, "budget", "below-budget-minimum", budget=said(budget),
+                        minimum=minimum)
         if r.decision_maker_required and lead.decision_maker is False:
             ctx.finding(lead, "decision_maker", "no-decision-maker")
         if lead.timeline is not None and lead.timeline > r.max_timeline_days:
             ctx.finding(lead, "timeline", "timeline-too-long",
                         timeline=f"{lead.timeline:.0f}", maximum=f"{r.max_timeline_days:.0f}")
         problem = lead.probable_problem
-        if lead.problem_fit is None and problem and keywords:
-            fit = fits.get(problem)
-            if fit is None:
-                fit = fits[problem] = any(k in problem.casefold() for k in keywords)
-        else:
-            fit = True
+        fit = fits(problem) if lead.problem_fit is None and problem and keywords else True
         if lead.problem_fit is False or not fit:
             ctx.finding(lead, "problem_fit" if lead.problem_fit is False else "probable_problem",
                         "problem-not-fit")
@@ -214,7 +209,7 @@ def _crm(leads: list[Lead], ctx: _Ctx) -> None:
     """CRM hygiene: every open lead has stage, last/next action and a date; none overdue."""
     closed, as_of, needs = ctx.closed, ctx.as_of, ctx.crm
     today, week = day(as_of), day(as_of + dt.timedelta(days=7))
-    lateness: dict[dt.date, str] = {}          # "9 days", said once a due date
+    lateness = cache(lambda due: plural((as_of - due).days, "day"))   # once a due date
     for lead, complete in zip(leads, needs.complete(leads), strict=True):
         stage = lead.stage
         if stage in closed and lead.closed_date is None:
@@ -233,8 +228,5 @@ def _crm(leads: list[Lead], ctx: _Ctx) -> None:
             ctx.missing(lead, needs, _OPEN_NEEDS, "open-lead-needs-field", example=week)
         due = lead.next_action_date
         if due is not None and due < as_of:
-            late = lateness.get(due)
-            if late is None:
-                late = lateness[due] = plural((as_of - due).days, "day")
-            ctx.finding(lead, "next_action_date", "next-action-overdue", late=late,
+            ctx.finding(lead, "next_action_date", "next-action-overdue", late=lateness(due),
                         action=lead.next_action or "no next action")
